@@ -1,0 +1,97 @@
+import type { Headers, HttpMethod } from './types';
+
+/** Stable codes for every way a call can fail. */
+export type SyncErrorCode =
+  | 'ERR_HTTP'
+  | 'ERR_TIMEOUT'
+  | 'ERR_ABORTED'
+  | 'ERR_CANCELED'
+  | 'ERR_PARSE'
+  | 'ERR_NETWORK'
+  | 'ERR_RESPONSE_TOO_LARGE'
+  | 'ERR_TOO_MANY_REDIRECTS'
+  | 'ERR_INVALID_REQUEST'
+  | 'ERR_MIDDLEWARE';
+
+/** jQuery's textStatus values for a failed call. */
+export type FailureTextStatus = 'error' | 'timeout' | 'abort' | 'parsererror' | 'canceled';
+
+const TEXT_STATUS: Record<SyncErrorCode, FailureTextStatus> = {
+  ERR_HTTP: 'error',
+  ERR_TIMEOUT: 'timeout',
+  ERR_ABORTED: 'abort',
+  ERR_CANCELED: 'canceled',
+  ERR_PARSE: 'parsererror',
+  ERR_NETWORK: 'error',
+  ERR_RESPONSE_TOO_LARGE: 'error',
+  ERR_TOO_MANY_REDIRECTS: 'error',
+  ERR_INVALID_REQUEST: 'error',
+  ERR_MIDDLEWARE: 'error',
+};
+
+export interface SyncErrorDetails {
+  method?: HttpMethod | string;
+  url?: string;
+  status?: number;
+  statusText?: string;
+  responseText?: string;
+  responseJSON?: unknown;
+  headers?: Headers;
+  cause?: unknown;
+}
+
+/**
+ * The one error type of the package. It is also the xhr-like object Backbone's `error` callback
+ * receives (jQuery hands a jqXHR there), so it carries the same fields: `status`, `statusText`,
+ * `responseText`, `responseJSON`, `readyState`, `getResponseHeader()`.
+ */
+export class SyncError extends Error {
+  override readonly name = 'SyncError';
+  readonly code: SyncErrorCode;
+  readonly textStatus: FailureTextStatus;
+  /** The HTTP verb sent. */
+  readonly method: string;
+  readonly url: string;
+  /** 0 for network failures, timeouts, aborts and cancellations. */
+  readonly status: number;
+  readonly statusText: string;
+  readonly responseText: string | undefined;
+  readonly responseJSON: unknown;
+  /** 4 when a response arrived, 0 otherwise (as an XMLHttpRequest reports it). */
+  readonly readyState: 0 | 4;
+  readonly responseHeaders: Headers;
+
+  constructor(code: SyncErrorCode, message: string, details: SyncErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.textStatus = TEXT_STATUS[code];
+    this.method = details.method ?? '';
+    this.url = details.url ?? '';
+    this.status = details.status ?? 0;
+    this.statusText = details.statusText ?? (this.status ? message : this.textStatus);
+    this.responseText = details.responseText;
+    this.responseJSON = details.responseJSON;
+    this.responseHeaders = details.headers ?? {};
+    this.readyState = this.status ? 4 : 0;
+  }
+
+  /** jQuery's errorThrown: the status text for HTTP errors, else the message. */
+  get errorThrown(): string {
+    return this.code === 'ERR_HTTP' ? this.statusText : this.message;
+  }
+
+  getResponseHeader(name: string): string | null {
+    return this.responseHeaders[name.toLowerCase()] ?? null;
+  }
+
+  getAllResponseHeaders(): string {
+    return formatHeaders(this.responseHeaders);
+  }
+}
+
+/** Response headers in XMLHttpRequest's `getAllResponseHeaders()` format. */
+export function formatHeaders(headers: Headers): string {
+  let text = '';
+  for (const name in headers) text += `${name}: ${headers[name]}\r\n`;
+  return text;
+}

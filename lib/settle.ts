@@ -1,0 +1,104 @@
+import { SyncError } from './errors';
+import type { CallContext } from './context';
+
+/**
+ * The one place a call's outcome reaches Backbone: the callbacks (in jQuery's order: success or
+ * error, then complete) and the returned promise. Each function settles a call at most once.
+ */
+export function settleSuccess(ctx: CallContext): void {
+  if (ctx.settled) return;
+  const response = ctx.response;
+  if (!response) {
+    settleFailure(
+      ctx,
+      new SyncError('ERR_MIDDLEWARE', 'The stack finished without a response: no step set ctx.response', {
+        method: ctx.request.method,
+        url: ctx.request.url,
+      }),
+    );
+    return;
+  }
+  ctx.settled = true;
+  unlinkSignal(ctx);
+  const { options, xhr } = ctx;
+  const textStatus = response.status === 204 ? 'nocontent' : response.status === 304 ? 'notmodified' : 'success';
+  xhr.readyState = 4;
+  xhr.status = response.status;
+  xhr.statusText = response.statusText;
+  xhr.responseText = response.text;
+  xhr.responseJSON = response.body;
+  xhr.responseHeaders = response.headers;
+  xhr.textStatus = textStatus;
+  options.res = { status: response.status, headers: response.headers };
+
+  let thrown: unknown;
+  let threw = false;
+  try {
+    options.success?.call(options.context, response.body, textStatus, xhr);
+  } catch (error) {
+    thrown = error;
+    threw = true;
+  }
+  try {
+    options.complete?.call(options.context, xhr, textStatus);
+  } catch (error) {
+    if (!threw) thrown = error;
+    threw = true;
+  }
+  // An exception in the app's own callback is the app's: the caller's promise carries it.
+  if (threw) ctx.reject(thrown);
+  else ctx.resolve(response.body);
+}
+
+export function settleFailure(ctx: CallContext, error: SyncError): void {
+  if (ctx.settled) return;
+  ctx.settled = true;
+  unlinkSignal(ctx);
+  const { options, xhr } = ctx;
+  xhr.readyState = error.readyState;
+  xhr.status = error.status;
+  xhr.statusText = error.statusText;
+  xhr.responseText = error.responseText;
+  xhr.responseJSON = error.responseJSON;
+  xhr.responseHeaders = error.responseHeaders;
+  xhr.textStatus = error.textStatus;
+
+  // jQuery registers the callbacks only after beforeSend, so a canceled call runs none of them.
+  if (error.code === 'ERR_CANCELED') {
+    xhr.then(undefined, ignore);
+    ctx.reject(error);
+    return;
+  }
+  let thrown: unknown;
+  let threw = false;
+  if (options.error) {
+    options.textStatus = error.textStatus;
+    options.errorThrown = error.errorThrown;
+    try {
+      options.error.call(options.context, error, error.textStatus, error.errorThrown);
+    } catch (callbackError) {
+      thrown = callbackError;
+      threw = true;
+    }
+  }
+  try {
+    options.complete?.call(options.context, error, error.textStatus);
+  } catch (callbackError) {
+    if (!threw) thrown = callbackError;
+    threw = true;
+  }
+  if (threw) {
+    ctx.reject(thrown);
+    return;
+  }
+  // Backbone always passes `error` and apps rarely catch fetch()'s promise: a failure the app
+  // already handled must not become an unhandled rejection (which ends a Node process).
+  if (options.error) xhr.then(undefined, ignore);
+  ctx.reject(error);
+}
+
+function unlinkSignal(ctx: CallContext): void {
+  if (ctx.unlinkSignal) ctx.unlinkSignal();
+}
+
+function ignore(): void {}

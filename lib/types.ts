@@ -1,0 +1,195 @@
+/**
+ * Public types of backbone-super-sync. Users read these: every option is documented here,
+ * with its default, and nowhere else.
+ */
+import type { Agent as HttpAgent } from 'node:http';
+import type { SyncError } from './errors';
+import type { SyncHandle } from './handle';
+
+/** The five methods Backbone hands to `sync`. */
+export type SyncMethod = 'create' | 'read' | 'update' | 'patch' | 'delete';
+
+/** The HTTP verbs they map to (`emulateHTTP` turns PUT, PATCH and DELETE into POST). */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What `sync` needs of a Backbone model or collection. */
+export interface SyncModel {
+  url?: string | (() => string);
+  toJSON?(options?: unknown): unknown;
+  trigger?(event: string, ...args: unknown[]): unknown;
+  collection?: SyncModel;
+  [key: string]: unknown;
+}
+
+/** A header set: names are matched case-insensitively; the built-in steps write them in lower case. */
+export type Headers = Record<string, string>;
+
+/**
+ * The request as the steps see it. The sync entry builds it synchronously from the model and
+ * options (Backbone changes a model's attributes only for the duration of the call); any step
+ * may change it before `transport` sends it.
+ */
+export interface SyncRequest {
+  /** The HTTP verb that goes on the wire. */
+  method: HttpMethod;
+  /** The URL as given by `options.url` or the model, without the query built from `query`. */
+  url: string;
+  /** Serialised onto the URL jQuery-style (`a[]=1&a[]=2`); a string goes out as it is. */
+  query: Record<string, unknown> | string | undefined;
+  /** Request headers, lower-case names. */
+  headers: Headers;
+  /** The body as it goes on the wire (already a string), or undefined for none. */
+  body: string | undefined;
+  /** The total deadline of the call in ms; 0 means none. */
+  timeout: number;
+}
+
+/** The response as the steps see it on the way back up. */
+export interface SyncResponse {
+  status: number;
+  statusText: string;
+  /** Response headers, lower-case names. */
+  headers: Headers;
+  /** The raw body text ('' when there was none). */
+  text: string;
+  /** The parsed body (set by `parse`; `undefined` for an empty body). */
+  body?: unknown;
+  /** True when a cache step answered instead of the network. */
+  fromCache: boolean;
+}
+
+/** One call's context: the only way steps talk to each other. */
+export interface SyncContext {
+  readonly method: SyncMethod;
+  readonly model: SyncModel;
+  readonly options: SyncOptions;
+  /** The instance the call runs on (its configuration: `timeout`, `headers`, ...). */
+  readonly sync: SyncInstance;
+  request: SyncRequest;
+  response: SyncResponse | undefined;
+  /** Free space for user steps (retry counts, timings, ...). */
+  state: Record<string, unknown>;
+  /** Aborted when the call is aborted or times out; its `reason` is the `SyncError`. */
+  readonly signal: AbortSignal;
+  /** Epoch ms by which the whole call must be done, or `Infinity` (set by the `timeout` step). */
+  deadline: number;
+  /** The xhr-like handle returned to the caller. */
+  readonly xhr: SyncHandle<unknown>;
+  /** Ends the call now with `error` (as `abort()` and the timeout do). */
+  abort(error: SyncError): void;
+}
+
+/** A koa-style step: do something, `await next()` to run the steps inside, look at `ctx.response`. */
+export type Middleware = (ctx: SyncContext, next: () => Promise<void>) => Promise<void> | void;
+
+/** Where a step comes from, as `sync.print()` shows it. */
+export type StepOrigin = 'built-in' | 'instance' | 'per-request';
+
+/** Place a step relative to another one, by name. */
+export interface Placement {
+  before?: string;
+  after?: string;
+}
+
+/** The jQuery-like settings object handed to `options.beforeSend(xhr, settings)`. */
+export interface BeforeSendSettings {
+  type: HttpMethod;
+  url: string;
+  data: string | undefined;
+  contentType: string | false;
+  dataType: string;
+  headers: Headers;
+  timeout: number;
+  context: unknown;
+}
+
+/**
+ * The options Backbone passes through (`model.fetch(options)` and friends), plus this package's own.
+ * Unknown keys are left alone, as jQuery leaves them.
+ */
+export interface SyncOptions {
+  /** Overrides the model's URL. */
+  url?: string;
+  /** Query string (GET, DELETE) or request body (POST, PUT, PATCH), sent as given. */
+  data?: Record<string, unknown> | string;
+  /** The attributes to send instead of `model.toJSON(options)` (Backbone sets it for `patch`). */
+  attrs?: Record<string, unknown>;
+  /** Extra request headers for this call. */
+  headers?: Headers;
+  /** Total deadline for this call in ms; 0 disables it. @default sync.timeout (10000) */
+  timeout?: number;
+  /** @default Backbone.emulateHTTP, else false */
+  emulateHTTP?: boolean;
+  /** @default Backbone.emulateJSON, else false */
+  emulateJSON?: boolean;
+  /** Content type of a body given in `data`. @default 'application/x-www-form-urlencoded; charset=UTF-8' */
+  contentType?: string;
+  /** 'json' parses every 2xx body as JSON (as jQuery does for Backbone); 'text' keeps it a string. @default 'json' */
+  dataType?: 'json' | 'text';
+  /** `this` for every callback. */
+  context?: unknown;
+  /** Runs before sending; returning `false` cancels the call (textStatus 'canceled'). */
+  beforeSend?: (this: unknown, xhr: SyncHandle<unknown>, settings: BeforeSendSettings) => unknown;
+  success?: (this: unknown, data: unknown, textStatus: string, xhr: SyncHandle<unknown>) => void;
+  error?: (this: unknown, xhr: SyncError, textStatus: string, errorThrown: string) => void;
+  complete?: (this: unknown, xhr: SyncHandle<unknown> | SyncError, textStatus: string) => void;
+  /** Aborting it aborts the call, as `xhr.abort()` does. */
+  signal?: AbortSignal;
+  /** Cache this read (see the cache step). */
+  cache?: boolean;
+  /** Seconds to keep a cached read. @default sync.defaultCacheTime (3600) */
+  cacheTime?: number;
+  /** Set on success: the response status and headers (as backbone-super-sync 1.1.1 did). */
+  res?: { status: number; headers: Headers };
+  /** Set by Backbone's error wrapper: the failed call's textStatus and errorThrown. */
+  textStatus?: string;
+  errorThrown?: string;
+  /** Set to the returned handle before the 'request' event fires. */
+  xhr?: SyncHandle<unknown>;
+  [key: string]: unknown;
+}
+
+/** Configuration shared by every call of an instance (`createSync(config)`, `sync.extend(config)`). */
+export interface SyncConfig {
+  /** Total deadline per call in ms; 0 disables it. @default 10000 */
+  timeout?: number;
+  /** Headers for every call: an object, or a function of the context returning one. @default {} */
+  headers?: Headers | ((ctx: SyncContext) => Headers);
+  /** A Redis-like client or `CacheStore` for `cache: true` reads. @default null (the cache step's memory store) */
+  cacheClient?: unknown;
+  /** Seconds a cached read lives. @default 3600 */
+  defaultCacheTime?: number;
+  /**
+   * The Node `http.Agent` (or `https.Agent`) the transport uses; `false` for none (a new connection
+   * per request). @default a shared keep-alive agent
+   */
+  agent?: HttpAgent | false;
+  /** Largest response body accepted, in bytes. @default 10485760 (10 MB) */
+  maxResponseBytes?: number;
+  /** Redirects followed before failing. @default 5 */
+  maxRedirects?: number;
+}
+
+/** A sync instance: call it as `Backbone.sync`, configure it with properties, edit its stack. */
+export interface SyncInstance extends Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> {
+  (method: SyncMethod, model: SyncModel, options?: SyncOptions): SyncHandle<unknown>;
+  agent: HttpAgent | false | undefined;
+  cacheClient: unknown;
+  /**
+   * Adds a step. Without a placement it goes just before `cache` (after earlier `use` calls), so
+   * headers it sets are part of the cache key and it wraps cache hits too.
+   * @example sync.use('log', async (ctx, next) => { await next(); console.log(ctx.response?.status) })
+   */
+  use(middleware: Middleware): SyncInstance;
+  use(name: string, middleware: Middleware, placement?: Placement): SyncInstance;
+  /** Removes the named step. */
+  remove(name: string): SyncInstance;
+  /** Swaps the named step for another (keeps its name and place). */
+  replace(name: string, middleware: Middleware): SyncInstance;
+  /** The step names, outermost first. */
+  steps(): string[];
+  /** A text picture of the onion: the request goes down, the response comes back up. */
+  print(): string;
+  /** A child instance that starts from this one's stack and configuration; its edits stay its own. */
+  extend(config?: SyncConfig): SyncInstance;
+}

@@ -1,0 +1,105 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A request as the server saw it. */
+export interface SeenRequest {
+  method: string;
+  /** Path and query as sent. */
+  url: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export type RouteHandler = (req: SeenRequest, res: ServerResponse) => void;
+
+/**
+ * A real `node:http` server on 127.0.0.1 that records every request. Routes are matched on
+ * `METHOD /path` or `/path` (any method); unmatched requests get the default JSON echo.
+ */
+export class TestServer {
+  readonly requests: SeenRequest[] = [];
+  private readonly routes = new Map<string, RouteHandler>();
+  private readonly sockets = new Set<import('node:net').Socket>();
+  connections = 0;
+
+  private constructor(private readonly server: http.Server) {}
+
+  static async start(): Promise<TestServer> {
+    const server = http.createServer();
+    const instance = new TestServer(server);
+    server.on('connection', (socket) => {
+      instance.connections++;
+      instance.sockets.add(socket);
+      socket.on('close', () => instance.sockets.delete(socket));
+    });
+    server.on('request', (req, res) => instance.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return instance;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  url(path: string): string {
+    return this.origin + path;
+  }
+
+  route(key: string, handler: RouteHandler): this {
+    this.routes.set(key, handler);
+    return this;
+  }
+
+  /** Answers `key` with a JSON body and status. */
+  json(key: string, body: unknown, status = 200, headers: http.OutgoingHttpHeaders = {}): this {
+    return this.route(key, (_req, res) => sendJSON(res, body, status, headers));
+  }
+
+  last(): SeenRequest {
+    const request = this.requests[this.requests.length - 1];
+    if (!request) throw new Error('the test server has seen no request');
+    return request;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const parsed = new URL(req.url ?? '/', 'http://x');
+      const seen: SeenRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        path: parsed.pathname,
+        query: parsed.searchParams,
+        headers: req.headers,
+        body,
+      };
+      this.requests.push(seen);
+      const handler = this.routes.get(`${seen.method} ${seen.path}`) ?? this.routes.get(seen.path);
+      if (handler) handler(seen, res);
+      else sendJSON(res, { method: seen.method, url: seen.url, body: seen.body ? tryJSON(seen.body) : null });
+    });
+  }
+}
+
+export function sendJSON(res: ServerResponse, body: unknown, status = 200, headers: http.OutgoingHttpHeaders = {}) {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function tryJSON(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
