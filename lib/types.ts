@@ -173,6 +173,9 @@ export interface SyncConfig {
 /** A sync instance: call it as `Backbone.sync`, configure it with properties, edit its stack. */
 export interface SyncInstance extends Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> {
   (method: SyncMethod, model: SyncModel, options?: SyncOptions): SyncHandle<unknown>;
+  /** Loose form, so `Backbone.sync = superSync` type-checks against @types/backbone; checked at run time. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  (method: string, model: any, options?: any): SyncHandle<unknown>;
   agent: HttpAgent | false | undefined;
   cacheClient: unknown;
   /**
