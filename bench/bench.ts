@@ -1,0 +1,297 @@
+/**
+ * npm run bench [-- --quick] [-- --pipeline] [-- --rows=1,2,4]
+ *
+ * Rows 1-7 of issue 8 against one local JSON server, in alternating rounds in this one process,
+ * then the CPU time of the pipeline alone. Prints a table and writes bench/results/latest.json.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Cell, formatMs, formatRate, warm } from './measure';
+import { measurePipeline, type PipelineResult } from './pipeline';
+import { ROWS, type ReadyRow } from './rows';
+import { startBenchServer } from './server';
+
+const args = new Set(process.argv.slice(2));
+const QUICK = args.has('--quick');
+const PIPELINE_ONLY = args.has('--pipeline');
+/** --rows=2,4 runs only those rows and skips the pipeline measurement (to profile one row). */
+const ONLY_ROWS = [...args]
+  .find((arg) => arg.startsWith('--rows='))
+  ?.slice('--rows='.length)
+  .split(',');
+for (const arg of args) {
+  if (!['--quick', '--pipeline'].includes(arg) && !arg.startsWith('--rows=')) {
+    console.error(`Unknown argument ${arg} (known: --quick, --pipeline, --rows=1,2,...)`);
+    process.exit(2);
+  }
+}
+
+const CONCURRENCY = [1, 32] as const;
+// Each cell (row x concurrency) runs in slices of SLICE_MS, one slice per round, until it has run
+// MIN_MS and MIN_CALLS calls (or MAX_MS when a slow row cannot reach MIN_CALLS in time).
+const SLICE_MS = QUICK ? 100 : 500;
+const MIN_MS = QUICK ? 200 : 2000;
+const MIN_CALLS = QUICK ? 0 : 5000;
+const MAX_MS = QUICK ? 200 : 6000;
+const WARM_CALLS = QUICK ? 200 : 1000;
+
+interface RowResult {
+  id: string;
+  label: string;
+  /** Why the row did not run, when it did not. */
+  na?: string;
+  byConcurrency?: Record<
+    string,
+    { calls: number; seconds: number; perSecond: number; medianMs: number; p99Ms: number; cpuUsPerCall: number }
+  >;
+  ratioToRow1?: Record<string, number>;
+  ratioToRow3?: Record<string, number>;
+  /** Requests the server saw while a cache-hit row ran (0 = every call was a hit). */
+  networkRequests?: number;
+}
+
+interface Target {
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const loadBefore = os.loadavg();
+  const server = await startBenchServer();
+  const context = { origin: server.origin, serverRequests: () => server.requests };
+  const results: RowResult[] = [];
+  const ready = new Map<string, ReadyRow>();
+  const cells = new Map<string, Cell[]>();
+  const networkRequests = new Map<string, number>();
+
+  try {
+    if (!PIPELINE_ONLY) {
+      for (const row of ROWS) {
+        if (ONLY_ROWS && !ONLY_ROWS.includes(row.id)) {
+          results.push({ id: row.id, label: row.label, na: 'not run (--rows)' });
+          continue;
+        }
+        const setup = await row.setup(context);
+        if (typeof setup === 'string') {
+          results.push({ id: row.id, label: row.label, na: setup });
+          continue;
+        }
+        ready.set(row.id, setup);
+        cells.set(
+          row.id,
+          CONCURRENCY.map((c) => new Cell(c)),
+        );
+        networkRequests.set(row.id, 0);
+        results.push({ id: row.id, label: row.label });
+      }
+      for (const [id, row] of ready) {
+        for (const c of CONCURRENCY) await warm(row.call, WARM_CALLS, c);
+        process.stdout.write(`warmed row ${id}\n`);
+      }
+
+      let round = 0;
+      for (;;) {
+        const pendingCells: Array<[string, Cell]> = [];
+        for (const [id, rowCells] of cells) {
+          for (const cell of rowCells) if (!cellDone(cell)) pendingCells.push([id, cell]);
+        }
+        if (pendingCells.length === 0) break;
+        // Every other round runs backwards, so drift in the machine's load spreads over every row.
+        if (round % 2 === 1) pendingCells.reverse();
+        for (const [id, cell] of pendingCells) {
+          const row = ready.get(id)!;
+          const seenBefore = server.requests;
+          await cell.slice(row.call, SLICE_MS);
+          networkRequests.set(id, networkRequests.get(id)! + server.requests - seenBefore);
+        }
+        round++;
+        process.stdout.write(`round ${round}: ${pendingCells.length} cells\n`);
+      }
+      fillResults(results, cells, ready, networkRequests);
+    }
+
+    const pipeline = ONLY_ROWS ? undefined : await measurePipeline(QUICK);
+    const loadAfter = os.loadavg();
+    const targets = [...(PIPELINE_ONLY ? [] : rowTargets(results)), ...(pipeline ? pipelineTargets(pipeline) : [])];
+    const report = {
+      date: started.toISOString(),
+      quick: QUICK,
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        loadAverageBefore: loadBefore.map((n) => Number(n.toFixed(2))),
+        loadAverageAfter: loadAfter.map((n) => Number(n.toFixed(2))),
+      },
+      settings: { sliceMs: SLICE_MS, minMs: MIN_MS, minCalls: MIN_CALLS, maxMs: MAX_MS, warmCalls: WARM_CALLS },
+      rows: results,
+      pipeline,
+      targets,
+    };
+    if (!PIPELINE_ONLY) printTable(results);
+    if (pipeline) printPipeline(pipeline);
+    printTargets(targets);
+    console.log(
+      `\n${report.date}, ${report.machine.cpus} x ${report.machine.cpuModel}, Node ${process.version}, ` +
+        `load average ${report.machine.loadAverageBefore[0]} before, ${report.machine.loadAverageAfter[0]} after`,
+    );
+    if (!PIPELINE_ONLY && !ONLY_ROWS) {
+      const file = path.join(__dirname, 'results', 'latest.json');
+      writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+      console.log(`written to ${path.relative(process.cwd(), file)}`);
+    }
+    const hitRowsThatMissed = results.filter((r) => ready.get(r.id)?.expectsNoRequests && r.networkRequests);
+    if (hitRowsThatMissed.length) {
+      console.error(`cache-hit rows reached the server: ${hitRowsThatMissed.map((r) => r.id).join(', ')}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const row of ready.values()) await row.close?.();
+    await server.close();
+  }
+}
+
+function cellDone(cell: Cell): boolean {
+  if (cell.elapsedMs < MIN_MS) return false;
+  return cell.calls >= MIN_CALLS || cell.elapsedMs >= MAX_MS;
+}
+
+function fillResults(
+  results: RowResult[],
+  cells: Map<string, Cell[]>,
+  ready: Map<string, ReadyRow>,
+  networkRequests: Map<string, number>,
+): void {
+  const rate = (id: string, c: number) => cells.get(id)?.find((cell) => cell.concurrency === c)?.perSecond ?? NaN;
+  for (const result of results) {
+    const rowCells = cells.get(result.id);
+    if (!rowCells) continue;
+    result.byConcurrency = {};
+    result.ratioToRow1 = {};
+    result.ratioToRow3 = {};
+    for (const cell of rowCells) {
+      const [medianMs, p99Ms] = cell.latencies.percentiles();
+      const c = String(cell.concurrency);
+      result.byConcurrency[c] = {
+        calls: cell.calls,
+        seconds: Number((cell.elapsedMs / 1000).toFixed(2)),
+        perSecond: Math.round(cell.perSecond),
+        medianMs,
+        p99Ms,
+        cpuUsPerCall: Number(cell.cpuPerCall.toFixed(1)),
+      };
+      result.ratioToRow1[c] = round2(cell.perSecond / rate('1', cell.concurrency));
+      result.ratioToRow3[c] = round2(cell.perSecond / rate('3', cell.concurrency));
+    }
+    if (ready.get(result.id)?.expectsNoRequests) result.networkRequests = networkRequests.get(result.id);
+  }
+}
+
+function round2(n: number): number {
+  return Number.isFinite(n) ? Number(n.toFixed(2)) : NaN;
+}
+
+function rowTargets(results: RowResult[]): Target[] {
+  const rate = (id: string) => results.find((r) => r.id === id)?.byConcurrency?.['32']?.perSecond ?? NaN;
+  const rate1 = (id: string) => results.find((r) => r.id === id)?.byConcurrency?.['1']?.perSecond ?? NaN;
+  const ratio = (a: number, b: number) => a / b;
+  const r4to3 = ratio(rate('4'), rate('3'));
+  const r4to2 = ratio(rate('4'), rate('2'));
+  const hitsTo7 = [ratio(rate1('6a'), rate1('7')), ratio(rate('6a'), rate('7'))];
+  const hitsKnown = hitsTo7.every(Number.isFinite);
+  return [
+    { target: 'row 4 >= 3x row 3 at concurrency 32', measured: `${r4to3.toFixed(2)}x`, met: r4to3 >= 3 },
+    { target: 'row 4 >= 0.85x row 2 at concurrency 32', measured: `${r4to2.toFixed(2)}x`, met: r4to2 >= 0.85 },
+    {
+      target: 'memory-store hits (row 6) >= 0.5x row 7',
+      measured: hitsKnown ? `${hitsTo7[0].toFixed(2)}x at c=1, ${hitsTo7[1].toFixed(2)}x at c=32` : 'n/a',
+      met: hitsKnown ? Math.min(...hitsTo7) >= 0.5 : null,
+    },
+  ];
+}
+
+function pipelineTargets(pipeline: PipelineResult): Target[] {
+  return [
+    {
+      target: 'pipeline CPU < 15 µs per call',
+      measured: `${pipeline.perCallUs.toFixed(2)} µs`,
+      met: pipeline.perCallUs < 15,
+    },
+    {
+      target: 'extra pass-through middleware < 1 µs',
+      measured: `${pipeline.perMiddlewareUs.toFixed(3)} µs`,
+      met: pipeline.perMiddlewareUs < 1,
+    },
+  ];
+}
+
+function printTable(results: RowResult[]): void {
+  const header = [
+    'row',
+    'req/s c=1',
+    'req/s c=32',
+    'median c=1',
+    'p99 c=1',
+    'median c=32',
+    'p99 c=32',
+    '×row 1',
+    '×row 3',
+    'CPU/call c=32',
+  ];
+  const lines: string[][] = [];
+  for (const r of results) {
+    const name = `${r.id}. ${r.label}`;
+    if (r.na || !r.byConcurrency) {
+      lines.push([name, r.na ?? 'n/a', '', '', '', '', '', '', '', '']);
+      continue;
+    }
+    const c1 = r.byConcurrency['1'];
+    const c32 = r.byConcurrency['32'];
+    lines.push([
+      name,
+      formatRate(c1.perSecond),
+      formatRate(c32.perSecond),
+      formatMs(c1.medianMs),
+      formatMs(c1.p99Ms),
+      formatMs(c32.medianMs),
+      formatMs(c32.p99Ms),
+      `${r.ratioToRow1!['1'].toFixed(2)} / ${r.ratioToRow1!['32'].toFixed(2)}`,
+      `${r.ratioToRow3!['1'].toFixed(2)} / ${r.ratioToRow3!['32'].toFixed(2)}`,
+      `${c32.cpuUsPerCall.toFixed(1)} µs`,
+    ]);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.filter((l) => l[2] !== '').map((l) => l[i].length)));
+  const pad = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  console.log('\n' + pad(header));
+  for (const line of lines) console.log(line[2] === '' ? `${line[0].padEnd(widths[0])}  ${line[1]}` : pad(line));
+  console.log('(ratios: c=1 / c=32; CPU/call: the whole process, the in-process server included)');
+}
+
+function printPipeline(p: PipelineResult): void {
+  console.log(
+    `\npipeline alone (default stack, transport stubbed): ${p.perCallUs.toFixed(2)} µs CPU per call ` +
+      `(of which JSON.parse of the 1 KB body: ${p.jsonParseUs.toFixed(2)} µs)`,
+  );
+  console.log(
+    `each extra pass-through middleware: ${p.perMiddlewareUs.toFixed(3)} µs ` +
+      `(${p.extraSteps} extra steps, median of ${p.rounds} rounds of ${p.callsPerRound.toLocaleString('en-US')} calls)`,
+  );
+}
+
+function printTargets(targets: Target[]): void {
+  console.log('\ntargets:');
+  for (const t of targets) {
+    const mark = t.met === null ? 'n/a ' : t.met ? 'met ' : 'GAP ';
+    console.log(`  ${mark} ${t.target}: ${t.measured}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
