@@ -14,8 +14,10 @@ export class CallContext implements SyncContext, HandleOwner {
   /** @internal */ resolve!: (value: unknown) => void;
   /** @internal */ reject!: (reason: unknown) => void;
   /** @internal removes the listener on `options.signal` */ unlinkSignal: (() => void) | undefined = undefined;
-  // Most calls never look at the signal in user code; the transport does, so it is made on demand.
+  // Made on demand: Node's AbortSignal costs a few µs and some garbage per call, and the default
+  // stack never needs one (the transport listens through onAbort()).
   private controller: AbortController | undefined = undefined;
+  private abortListeners: Array<(reason: SyncError) => void> | undefined = undefined;
 
   constructor(
     readonly sync: SyncInstance,
@@ -43,8 +45,21 @@ export class CallContext implements SyncContext, HandleOwner {
     if (this.aborted || this.settled) return;
     this.aborted = error;
     this.controller?.abort(error);
+    const listeners = this.abortListeners;
+    this.abortListeners = undefined;
+    if (listeners) for (const listener of listeners) callListener(listener, error);
     // Settle now: steps (and superagent, see its issue 1344) need not answer after an abort.
     settleFailure(this, error);
+  }
+
+  /** @internal see onAbort() */
+  addAbortListener(listener: (reason: SyncError) => void): () => void {
+    const listeners = (this.abortListeners ??= []);
+    listeners.push(listener);
+    return () => {
+      const index = listeners.indexOf(listener);
+      if (index !== -1) listeners.splice(index, 1);
+    };
   }
 
   abortCall(statusText = 'abort'): void {
@@ -59,5 +74,35 @@ export class CallContext implements SyncContext, HandleOwner {
 
   setRequestHeader(name: string, value: string): void {
     this.request.headers[name.toLowerCase()] = value;
+  }
+}
+
+/**
+ * Runs `listener` once with the reason if the call is aborted (`xhr.abort()`, `options.signal`, the
+ * timeout), and returns the way to stop listening. The same as listening on `ctx.signal`, without
+ * making an AbortSignal for the call's own context: the transport listens on every call.
+ */
+export function onAbort(ctx: SyncContext, listener: (reason: unknown) => void): () => void {
+  if (ctx instanceof CallContext) return ctx.addAbortListener(listener);
+  const signal = ctx.signal;
+  const onSignal = () => listener(signal.reason);
+  signal.addEventListener('abort', onSignal, { once: true });
+  return () => signal.removeEventListener('abort', onSignal);
+}
+
+/** The reason the call was aborted with, or undefined while it is not aborted. */
+export function abortReason(ctx: SyncContext): unknown {
+  if (ctx instanceof CallContext) return ctx.aborted;
+  return ctx.signal.aborted ? ctx.signal.reason : undefined;
+}
+
+function callListener(listener: (reason: SyncError) => void, reason: SyncError): void {
+  try {
+    listener(reason);
+  } catch (error) {
+    // As an AbortSignal listener's exception would: reported, and the call still settles.
+    queueMicrotask(() => {
+      throw error;
+    });
   }
 }

@@ -1,4 +1,5 @@
 import superagent from 'superagent';
+import { abortReason, onAbort } from '../lib/context';
 import { SyncError } from '../lib/errors';
 import { withQuery } from '../lib/query';
 import {
@@ -46,9 +47,9 @@ export function transport(): Middleware {
 function send(ctx: SyncContext, url: string, agent: Agent | false, mayRetry: boolean): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const { request, sync } = ctx;
-    const signal = ctx.signal;
-    if (signal.aborted) {
-      reject(signal.reason);
+    const reason = abortReason(ctx);
+    if (reason !== undefined) {
+      reject(reason);
       return;
     }
     const req = superagent(request.method, url)
@@ -62,14 +63,15 @@ function send(ctx: SyncContext, url: string, agent: Agent | false, mayRetry: boo
     if (request.body !== undefined) req.send(request.body);
     req.on('redirect', () => dropPrivateHeadersAcrossOrigins(req, url, sync.privateHeaders));
 
-    const onAbort = () => {
+    let aborted = false;
+    const stopListening = onAbort(ctx, (abortedWith) => {
+      aborted = true;
       req.abort();
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+      reject(abortedWith);
+    });
     req.end((error: (Error & { code?: string; response?: unknown }) | null, res: RawResponse) => {
-      signal.removeEventListener('abort', onAbort);
-      if (signal.aborted) return;
+      stopListening();
+      if (aborted) return;
       if (error && !error.response) {
         // A keep-alive socket the server closed while it sat idle: the request never reached the
         // server, so an idempotent one goes again, once, on a fresh socket (as undici does).
