@@ -36,9 +36,10 @@ export const SLOW_MS = 250;
 
 export interface BenchServer {
   readonly origin: string;
-  /** Requests answered or started since the last `resetCount()`. */
+  /** Requests seen so far. */
   readonly requests: number;
-  resetCount(): void;
+  /** Requests whose path starts with `prefix`, counted from the first call for that prefix. */
+  requestsTo(prefix: string): number;
   close(): Promise<void>;
 }
 
@@ -50,9 +51,11 @@ export async function startBenchServer(): Promise<BenchServer> {
   const sockets = new Set<Socket>();
   const pending = new Set<NodeJS.Timeout>();
   let requests = 0;
+  const byPrefix = new Map<string, number>();
   const server = http.createServer((req, res) => {
     requests++;
     const url = req.url ?? '/';
+    for (const [prefix, count] of byPrefix) if (url.startsWith(prefix)) byPrefix.set(prefix, count + 1);
     if (url.startsWith('/items/')) send(res, 200, ARTWORK_BUFFER);
     else if (url.startsWith('/missing/')) send(res, 404, NOT_FOUND_BUFFER);
     else if (url.startsWith('/slow/')) {
@@ -80,8 +83,9 @@ export async function startBenchServer(): Promise<BenchServer> {
     get requests() {
       return requests;
     },
-    resetCount() {
-      requests = 0;
+    requestsTo(prefix) {
+      if (!byPrefix.has(prefix)) byPrefix.set(prefix, 0);
+      return byPrefix.get(prefix)!;
     },
     async close() {
       for (const timer of pending) clearTimeout(timer);

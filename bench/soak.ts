@@ -18,6 +18,8 @@ const TOTAL = QUICK ? 10_000 : 100_000;
 const CONCURRENCY = 64;
 const SAMPLE_EVERY = TOTAL / 10;
 const MAX_GROWTH_BYTES = 5 * 1024 * 1024;
+const HOT = '/items/hot-';
+const HOT_URLS = 50;
 /** A call that has not settled after this long counts as never settling. */
 const STALL_MS = 30_000;
 
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
   const sync = createSync();
   const Model = Backbone.Model.extend({ sync });
   const inFlight = new Set<CallRecord>();
+  server.requestsTo(HOT);
 
   function start(i: number): Promise<void> {
     const kind = MIX[i % MIX.length];
@@ -105,8 +108,8 @@ async function main(): Promise<void> {
     const controller = kind === 'signal' ? new AbortController() : undefined;
     const options: Record<string, unknown> = {
       url: urlFor(kind, i),
-      // A cache hit needs cache: true; without the cache step the flag passes through unused.
-      cache: kind === 'hit',
+      // Hits and misses both ask for the cache; without the cache step the flag passes through unused.
+      cache: kind === 'hit' || kind === 'miss',
       timeout: kind === 'timeout' ? 20 : 10_000,
       signal: controller?.signal,
       success() {
@@ -166,9 +169,10 @@ async function main(): Promise<void> {
   function urlFor(kind: Kind, i: number): string {
     switch (kind) {
       case 'hit':
-        return `${origin}/items/hot-${i % 50}`;
+        return `${origin}${HOT}${i % HOT_URLS}`;
       case 'miss':
-        return `${origin}/items/cold-${i % 1000}`;
+        // 5,000 URLs in turn: each is evicted from the 1,000-entry memory store before it comes back.
+        return `${origin}/items/cold-${i % 5000}`;
       case '404':
         return `${origin}/missing/${i % 100}`;
       default:
@@ -208,6 +212,7 @@ async function main(): Promise<void> {
 
   // A call that settles a second time does so soon after the first (a late response, a timer).
   await new Promise((resolve) => setTimeout(resolve, 300));
+  const hotRequests = server.requestsTo(HOT);
   defaultAgent(origin).destroy();
   await server.close();
   const leaked = await leftoverResources(baseline);
@@ -221,7 +226,10 @@ async function main(): Promise<void> {
   if (totals.unexpected) failures.push(`${totals.unexpected} calls ended other than expected`);
   if (totals.unhandledRejections) failures.push(`${totals.unhandledRejections} unhandled rejections`);
   if (leaked.length) failures.push(`left open after the run: ${leaked.join(', ')}`);
-  report(failures.length === 0, withCache, runMs, growth, leaked);
+  // One miss per hot URL, twice at most (a call may start between a miss's answer and its write).
+  if (withCache && hotRequests > 2 * HOT_URLS) failures.push(`${hotRequests} cache-hit reads reached the server`);
+  const hitCalls = outcomes.get('hit -> success') ?? 0;
+  report(failures.length === 0, withCache, runMs, growth, leaked, { hitCalls, hotRequests });
   for (const failure of failures) console.error(`FAIL: ${failure}`);
   if (failures.length) process.exit(1);
 }
@@ -258,11 +266,24 @@ async function leftoverResources(baseline: Map<string, number>): Promise<string[
   return leaked;
 }
 
-function report(ok: boolean, withCache: boolean, runMs: number, growthMB = NaN, leaked: string[] = []): void {
+function report(
+  ok: boolean,
+  withCache: boolean,
+  runMs: number,
+  growthMB = NaN,
+  leaked: string[] = [],
+  hot?: { hitCalls: number; hotRequests: number },
+): void {
   console.log(
     `soak: ${TOTAL.toLocaleString('en-US')} fetch calls, ${CONCURRENCY} at once, ${(runMs / 1000).toFixed(1)} s`,
   );
   if (!withCache) console.log(`cache hits: ${CACHE_NA}; the 'hit' calls were sent to the server`);
+  else if (hot) {
+    console.log(
+      `cache: ${hot.hitCalls} 'hit' calls on ${HOT_URLS} URLs; ${hot.hotRequests} reached the server ` +
+        `(the first miss of each URL)`,
+    );
+  }
   console.log('heap used after forced GC:');
   for (const sample of heapSamples) {
     console.log(`  ${String(sample.calls).padStart(7)} calls  ${sample.heapUsedMB.toFixed(2)} MB`);
