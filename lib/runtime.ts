@@ -4,7 +4,7 @@
  */
 import { Agent as HttpAgent, STATUS_CODES } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import superagent from 'superagent';
 
 /** A reused socket idles at most this long: below the 5 s `keepAliveTimeout` of Node servers. */
@@ -82,4 +82,16 @@ export function loadedBackbone(): BackboneGlobals | null {
     }
   }
   return backbone;
+}
+
+export function hmacSha256Hex(secret: string, text: string): string {
+  return createHmac('sha256', secret).update(text).digest('hex');
+}
+
+export function randomSecret(): string {
+  return randomBytes(32).toString('hex');
+}
+
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }
