@@ -1,13 +1,13 @@
 import superagent from 'superagent';
 import { SyncError } from '../lib/errors';
 import { withQuery } from '../lib/query';
-import { defaultAgent, rawTextParser, statusTextOf } from '../lib/runtime';
+import { defaultAgent, rawTextParser, RUNTIME, statusTextOf } from '../lib/runtime';
 import type { Headers, Middleware, SyncContext } from '../lib/types';
 
 interface RawResponse {
   status: number;
   statusText?: string;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | null | undefined>;
   text?: string;
   res?: { statusMessage?: string };
 }
@@ -30,12 +30,14 @@ export function transport(): Middleware {
       const req = superagent(request.method, url)
         .set(request.headers)
         .ok(acceptEveryStatus)
-        .buffer(true)
-        .parse(rawTextParser as never)
-        .redirects(sync.maxRedirects)
-        .maxResponseSize(sync.maxResponseBytes);
-      const agent = sync.agent === undefined ? defaultAgent(url) : sync.agent;
-      if (agent) req.agent(agent);
+        .parse(rawTextParser as never);
+      // The browser client has no agent or buffering (each only warns there), and XHR follows
+      // redirects and reads the whole body itself.
+      if (RUNTIME === 'node') {
+        req.buffer(true).redirects(sync.maxRedirects).maxResponseSize(sync.maxResponseBytes);
+        const agent = sync.agent === undefined ? defaultAgent(url) : sync.agent;
+        if (agent) req.agent(agent);
+      }
       if (request.body !== undefined) req.send(request.body);
 
       const onAbort = () => {
@@ -80,11 +82,12 @@ function networkError(ctx: SyncContext, error: Error & { code?: string }): SyncE
   return new SyncError('ERR_NETWORK', error.message, details);
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+function flattenHeaders(raw: Record<string, string | string[] | null | undefined>): Headers {
   const headers: Headers = {};
   for (const name in raw) {
     const value = raw[name];
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    // The browser client reports a missing Content-Type as null.
+    if (value != null) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
 }
