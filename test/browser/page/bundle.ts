@@ -1,10 +1,8 @@
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
-
-const ROOT = path.resolve(__dirname, '../../..');
-const BUILT_ENTRY = path.join(ROOT, 'dist/cjs/lib/cjs.js');
+import { assertFreshBuild, ROOT } from '../../helpers/built-package';
 
 export interface PageBundle {
   js: string;
@@ -42,18 +40,4 @@ export async function bundlePage(): Promise<PageBundle> {
 
 function inputsOf(metafile: Metafile): string[] {
   return Object.keys(metafile.inputs).map((input) => path.relative(ROOT, path.resolve(ROOT, input)));
-}
-
-function assertFreshBuild(): void {
-  if (!existsSync(BUILT_ENTRY)) {
-    throw new Error('dist/ is missing: run `npm run build` first (`npm run test:browser` and `npm test` do)');
-  }
-  const built = statSync(BUILT_ENTRY).mtimeMs;
-  for (const folder of ['lib', 'middleware']) {
-    for (const file of readdirSync(path.join(ROOT, folder))) {
-      if (file.endsWith('.ts') && statSync(path.join(ROOT, folder, file)).mtimeMs > built) {
-        throw new Error(`dist/ is older than ${folder}/${file}: run \`npm run build\` first`);
-      }
-    }
-  }
 }
