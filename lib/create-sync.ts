@@ -24,6 +24,7 @@ const CONFIG_DEFAULTS: Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> = {
   defaultCacheTime: 3600,
   maxResponseBytes: 10 * 1024 * 1024,
   maxRedirects: 5,
+  privateHeaders: ['x-access-token', 'x-auth-token', 'x-api-key'],
 };
 const CONFIG_KEYS = new Set<string>([...Object.keys(CONFIG_DEFAULTS), 'agent', 'cacheClient']);
 
@@ -48,6 +49,7 @@ function makeInstance(config: SyncConfig, stack: MiddlewareStack): SyncInstance 
   sync.agent = config.agent;
   sync.maxResponseBytes = config.maxResponseBytes ?? CONFIG_DEFAULTS.maxResponseBytes;
   sync.maxRedirects = config.maxRedirects ?? CONFIG_DEFAULTS.maxRedirects;
+  sync.privateHeaders = config.privateHeaders ?? CONFIG_DEFAULTS.privateHeaders.slice();
   return sync;
 }
 
@@ -118,7 +120,7 @@ function checkConfig(config: SyncConfig): void {
       throw new TypeError(`Unknown sync option "${key}" (known: ${[...CONFIG_KEYS].join(', ')})`);
     }
   }
-  const { timeout, headers, defaultCacheTime, maxResponseBytes, maxRedirects, agent } = config;
+  const { timeout, headers, defaultCacheTime, maxResponseBytes, maxRedirects, agent, privateHeaders } = config;
   if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
     throw new TypeError(`timeout must be a number of ms >= 0, got ${String(timeout)}`);
   }
@@ -133,6 +135,12 @@ function checkConfig(config: SyncConfig): void {
   }
   if (maxRedirects !== undefined && !(Number.isSafeInteger(maxRedirects) && maxRedirects >= 0)) {
     throw new TypeError(`maxRedirects must be an integer >= 0, got ${String(maxRedirects)}`);
+  }
+  if (
+    privateHeaders !== undefined &&
+    !(Array.isArray(privateHeaders) && privateHeaders.every((name) => typeof name === 'string'))
+  ) {
+    throw new TypeError('privateHeaders must be an array of header names');
   }
   if (agent !== undefined && agent !== false && (agent === null || typeof agent !== 'object')) {
     throw new TypeError('agent must be an http.Agent or false');
@@ -149,6 +157,7 @@ function configOf(sync: SyncInstance): SyncConfig {
     agent: sync.agent,
     maxResponseBytes: sync.maxResponseBytes,
     maxRedirects: sync.maxRedirects,
+    privateHeaders: sync.privateHeaders.slice(),
   };
 }
 

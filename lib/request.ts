@@ -10,7 +10,9 @@ const HTTP_METHODS: Record<SyncMethod, HttpMethod> = {
   read: 'GET',
 };
 
+// jQuery's default content type for `data`, and the one Backbone sets for emulateJSON.
 const FORM = 'application/x-www-form-urlencoded; charset=UTF-8';
+const EMULATED_FORM = 'application/x-www-form-urlencoded';
 // setTimeout fires at once (with a warning) for anything longer than this.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -68,7 +70,7 @@ export function buildRequest(
     if (type !== verb) form._method = verb;
     if (type !== 'GET' && type !== 'DELETE') {
       body = formEncode(form);
-      contentType = FORM;
+      contentType = EMULATED_FORM;
     }
   } else if (json !== undefined) {
     body = json;

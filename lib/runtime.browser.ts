@@ -8,9 +8,23 @@
 export const RUNTIME: 'node' | 'browser' = 'browser';
 
 /** The browser manages its own connections: there is no agent to give superagent. */
+export type Agent = never;
+
 export function defaultAgent(_url: string): undefined {
   return undefined;
 }
+
+/** The browser resolves a relative URL against the page, as jQuery.ajax does: every URL is fine here. */
+export function invalidUrlReason(_url: string): undefined {
+  return undefined;
+}
+
+/** There are no reused sockets to find dead in the browser. */
+export function isStaleSocketReset(): false {
+  return false;
+}
+
+export function dropIdleSockets(): void {}
 
 /**
  * superagent's browser client calls a custom parser as `(res, text)` and takes its return value as

@@ -168,6 +168,12 @@ export interface SyncConfig {
   maxResponseBytes?: number;
   /** Redirects followed before failing. @default 5 */
   maxRedirects?: number;
+  /**
+   * Request headers that carry credentials, besides `Authorization`, `Cookie` and `Proxy-Authorization` which
+   * always do: never forwarded to another origin on a redirect (and, with the cache, never shared).
+   * @default ['x-access-token', 'x-auth-token', 'x-api-key']
+   */
+  privateHeaders?: string[];
 }
 
 /** A sync instance: call it as `Backbone.sync`, configure it with properties, edit its stack. */

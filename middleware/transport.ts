@@ -1,7 +1,16 @@
 import superagent from 'superagent';
 import { SyncError } from '../lib/errors';
 import { withQuery } from '../lib/query';
-import { defaultAgent, rawTextParser, RUNTIME, statusTextOf } from '../lib/runtime';
+import {
+  defaultAgent,
+  dropIdleSockets,
+  invalidUrlReason,
+  isStaleSocketReset,
+  rawTextParser,
+  RUNTIME,
+  statusTextOf,
+  type Agent,
+} from '../lib/runtime';
 import type { Headers, Middleware, SyncContext } from '../lib/types';
 
 interface RawResponse {
@@ -12,6 +21,9 @@ interface RawResponse {
   res?: { statusMessage?: string };
 }
 
+/** Request headers never sent to another origin on a redirect (superagent drops the first two itself). */
+const ALWAYS_PRIVATE = ['authorization', 'cookie', 'proxy-authorization'];
+
 /**
  * The innermost step: sends `ctx.request` with superagent and puts the raw response on
  * `ctx.response` (status, headers, text). Every status is a response here; `parse` judges it.
@@ -19,51 +31,88 @@ interface RawResponse {
  */
 export function transport(): Middleware {
   return function transport(ctx) {
-    return new Promise<void>((resolve, reject) => {
-      const { request, sync } = ctx;
-      const signal = ctx.signal;
-      if (signal.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const url = withQuery(request.url, request.query);
-      const req = superagent(request.method, url)
-        .set(request.headers)
-        .ok(acceptEveryStatus)
-        .parse(rawTextParser as never);
-      // The browser client has no agent or buffering (each only warns there), and XHR follows
-      // redirects and reads the whole body itself.
-      if (RUNTIME === 'node') {
-        req.buffer(true).redirects(sync.maxRedirects).maxResponseSize(sync.maxResponseBytes);
-        const agent = sync.agent === undefined ? defaultAgent(url) : sync.agent;
-        if (agent) req.agent(agent);
-      }
-      if (request.body !== undefined) req.send(request.body);
+    const { request, sync } = ctx;
+    const url = withQuery(request.url, request.query);
+    const invalid = invalidUrlReason(url);
+    if (invalid) {
+      return Promise.reject(
+        new SyncError('ERR_INVALID_REQUEST', invalid, { method: request.method, url: request.url }),
+      );
+    }
+    const agent = sync.agent === undefined ? defaultAgent(url) : sync.agent;
+    return send(ctx, url, agent, true);
+  };
+}
 
-      const onAbort = () => {
-        req.abort();
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      req.end((error: (Error & { code?: string; response?: unknown }) | null, res: RawResponse) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) return;
-        if (error && !error.response) {
-          reject(networkError(ctx, error));
+function send(ctx: SyncContext, url: string, agent: Agent | false, mayRetry: boolean): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const { request, sync } = ctx;
+    const signal = ctx.signal;
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const req = superagent(request.method, url)
+      .set(request.headers)
+      .ok(acceptEveryStatus)
+      .parse(rawTextParser as never);
+    // The browser client has no agent or buffering (each only warns there); XHR follows redirects
+    // by the browser's own rules and reads the whole body itself.
+    if (RUNTIME === 'node') {
+      req.buffer(true).redirects(sync.maxRedirects).maxResponseSize(sync.maxResponseBytes);
+      if (agent) req.agent(agent);
+      req.on('redirect', () => dropPrivateHeadersAcrossOrigins(req, url, sync.privateHeaders));
+    }
+    if (request.body !== undefined) req.send(request.body);
+
+    const onAbort = () => {
+      req.abort();
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.end((error: (Error & { code?: string; response?: unknown }) | null, res: RawResponse) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) return;
+      if (error && !error.response) {
+        // A keep-alive socket the server closed while it sat idle: the request never reached the
+        // server, so an idempotent one goes again, once, on a fresh socket (as undici does).
+        if (mayRetry && agent && IDEMPOTENT.has(request.method) && isStaleSocketReset(error, req)) {
+          dropIdleSockets(agent, url);
+          send(ctx, url, agent, false).then(resolve, reject);
           return;
         }
-        ctx.response = {
-          status: res.status,
-          statusText: statusTextOf(res.status, res.statusText ?? res.res?.statusMessage),
-          headers: flattenHeaders(res.headers),
-          text: res.text ?? '',
-          body: undefined,
-          fromCache: false,
-        };
-        resolve();
-      });
+        reject(networkError(ctx, error));
+        return;
+      }
+      ctx.response = {
+        status: res.status,
+        statusText: statusTextOf(res.status, res.statusText ?? res.res?.statusMessage),
+        headers: flattenHeaders(res.headers),
+        text: res.text ?? '',
+        body: undefined,
+        fromCache: false,
+      };
+      resolve();
     });
-  };
+  });
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+type OutgoingRequest = ReturnType<typeof superagent.get>;
+
+function dropPrivateHeadersAcrossOrigins(req: OutgoingRequest, from: string, configured: readonly string[]): void {
+  if (originOf(req.url) === originOf(from)) return;
+  for (const name of ALWAYS_PRIVATE) req.unset(name);
+  for (const name of configured) req.unset(name.toLowerCase());
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }
 
 function acceptEveryStatus(): boolean {
