@@ -39,7 +39,8 @@ export function transport(): Middleware {
         new SyncError('ERR_INVALID_REQUEST', invalid, { method: request.method, url: request.url }),
       );
     }
-    const agent = sync.agent === undefined ? defaultAgent(url) : sync.agent;
+    // The public type describes an agent by shape (no @types/node for browser apps); in Node it is one.
+    const agent = sync.agent === undefined ? defaultAgent(url) : (sync.agent as Agent | false);
     return send(ctx, url, agent, true);
   };
 }
