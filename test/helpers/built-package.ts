@@ -11,7 +11,7 @@ const BUILT_ENTRY = path.join(ROOT, 'dist/cjs/lib/cjs.js');
  */
 export function assertFreshBuild(): void {
   if (!existsSync(BUILT_ENTRY)) {
-    throw new Error('dist/ is missing: run `npm run build` first (`npm test` and the suites\' npm scripts do)');
+    throw new Error("dist/ is missing: run `npm run build` first (`npm test` and the suites' npm scripts do)");
   }
   const built = statSync(BUILT_ENTRY).mtimeMs;
   for (const folder of ['lib', 'middleware']) {
