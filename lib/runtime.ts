@@ -7,6 +7,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import superagent from 'superagent';
 
+/** Which side of the seam this is: the transport applies the Node-only superagent settings here. */
+export const RUNTIME: 'node' | 'browser' = 'node';
+
 /** A reused socket idles at most this long: below the 5 s `keepAliveTimeout` of Node servers. */
 const IDLE_SOCKET_MS = 4000;
 const MAX_SOCKETS_PER_HOST = 256;

@@ -2,9 +2,17 @@
  * Public types of backbone-super-sync. Users read these: every option is documented here,
  * with its default, and nowhere else.
  */
-import type { Agent as HttpAgent } from 'node:http';
 import type { SyncError } from './errors';
 import type { SyncHandle } from './handle';
+
+/**
+ * A Node `http.Agent` or `https.Agent`, typed by its shape so that browser apps, which have no
+ * `@types/node`, compile against these types.
+ */
+export interface HttpAgent {
+  maxSockets: number;
+  destroy(): void;
+}
 
 /** The five methods Backbone hands to `sync`. */
 export type SyncMethod = 'create' | 'read' | 'update' | 'patch' | 'delete';
