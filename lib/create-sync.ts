@@ -4,6 +4,11 @@ import { buildRequest } from './request';
 import { settleFailure, settleSuccess } from './settle';
 import { MiddlewareStack, renderOnion, type Pipeline } from './stack';
 import { builtInSteps } from '../middleware/built-in';
+import { DEFAULT_KEY_PREFIX, DEFAULT_VARY } from './cache-key';
+import { DEFAULT_BREAKER } from './cache/breaker';
+import { cacheControl, inheritCache } from './cache/instance';
+import { DEFAULT_TOKEN_HEADERS } from './cache/keys';
+import { storeAdapter } from './cache/stores';
 import type {
   BeforeSendSettings,
   Middleware,
@@ -16,17 +21,26 @@ import type {
 } from './types';
 
 const STACK = Symbol('backbone-super-sync.stack');
-type Instance = SyncInstance & { [STACK]: MiddlewareStack };
+type Instance = SyncInstance & { [STACK]: MiddlewareStack; [CACHE_CLIENT]: unknown };
 
 const CONFIG_DEFAULTS: Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> = {
   timeout: 10_000,
   headers: {},
   defaultCacheTime: 3600,
+  cacheKey: null,
+  cachePrefix: DEFAULT_KEY_PREFIX,
+  cacheVary: [...DEFAULT_VARY],
+  cacheUserSecret: null,
+  cacheTimeout: 100,
+  cacheMaxEntryBytes: 1024 * 1024,
+  cacheBreaker: { ...DEFAULT_BREAKER },
+  onCacheError: null,
   maxResponseBytes: 10 * 1024 * 1024,
   maxRedirects: 5,
-  privateHeaders: ['x-access-token', 'x-auth-token', 'x-api-key'],
+  privateHeaders: [...DEFAULT_TOKEN_HEADERS],
 };
 const CONFIG_KEYS = new Set<string>([...Object.keys(CONFIG_DEFAULTS), 'agent', 'cacheClient']);
+const CACHE_CLIENT = Symbol('backbone-super-sync.cacheClient');
 
 /**
  * Makes an independent sync instance: `Backbone.sync = createSync({ headers: { 'x-app-token': t } })`.
@@ -44,12 +58,21 @@ function makeInstance(config: SyncConfig, stack: MiddlewareStack): SyncInstance 
   sync[STACK] = stack;
   sync.timeout = config.timeout ?? CONFIG_DEFAULTS.timeout;
   sync.headers = config.headers ?? {};
-  sync.cacheClient = config.cacheClient ?? null;
+  sync[CACHE_CLIENT] = config.cacheClient ?? null;
   sync.defaultCacheTime = config.defaultCacheTime ?? CONFIG_DEFAULTS.defaultCacheTime;
+  sync.cacheKey = config.cacheKey ?? null;
+  sync.cachePrefix = config.cachePrefix ?? CONFIG_DEFAULTS.cachePrefix;
+  sync.cacheVary = (config.cacheVary ?? DEFAULT_VARY).map((name) => name.toLowerCase());
+  sync.cacheUserSecret = config.cacheUserSecret ?? null;
+  sync.cacheTimeout = config.cacheTimeout ?? CONFIG_DEFAULTS.cacheTimeout;
+  sync.cacheMaxEntryBytes = config.cacheMaxEntryBytes ?? CONFIG_DEFAULTS.cacheMaxEntryBytes;
+  sync.cacheBreaker = { ...DEFAULT_BREAKER, ...config.cacheBreaker };
+  sync.onCacheError = config.onCacheError ?? null;
+  Object.defineProperty(sync, 'cache', { value: cacheControl(sync), enumerable: true });
   sync.agent = config.agent;
   sync.maxResponseBytes = config.maxResponseBytes ?? CONFIG_DEFAULTS.maxResponseBytes;
   sync.maxRedirects = config.maxRedirects ?? CONFIG_DEFAULTS.maxRedirects;
-  sync.privateHeaders = config.privateHeaders ?? CONFIG_DEFAULTS.privateHeaders.slice();
+  sync.privateHeaders = (config.privateHeaders ?? DEFAULT_TOKEN_HEADERS).map((name) => name.toLowerCase());
   return sync;
 }
 
@@ -120,7 +143,9 @@ function checkConfig(config: SyncConfig): void {
       throw new TypeError(`Unknown sync option "${key}" (known: ${[...CONFIG_KEYS].join(', ')})`);
     }
   }
-  const { timeout, headers, defaultCacheTime, maxResponseBytes, maxRedirects, agent, privateHeaders } = config;
+  checkCacheConfig(config);
+  checkNames('privateHeaders', config.privateHeaders);
+  const { timeout, headers, defaultCacheTime, maxResponseBytes, maxRedirects, agent } = config;
   if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
     throw new TypeError(`timeout must be a number of ms >= 0, got ${String(timeout)}`);
   }
@@ -136,14 +161,52 @@ function checkConfig(config: SyncConfig): void {
   if (maxRedirects !== undefined && !(Number.isSafeInteger(maxRedirects) && maxRedirects >= 0)) {
     throw new TypeError(`maxRedirects must be an integer >= 0, got ${String(maxRedirects)}`);
   }
-  if (
-    privateHeaders !== undefined &&
-    !(Array.isArray(privateHeaders) && privateHeaders.every((name) => typeof name === 'string'))
-  ) {
-    throw new TypeError('privateHeaders must be an array of header names');
-  }
   if (agent !== undefined && agent !== false && (agent === null || typeof agent !== 'object')) {
     throw new TypeError('agent must be an http.Agent or false');
+  }
+}
+
+function checkCacheConfig(config: SyncConfig): void {
+  const { cacheClient, cacheKey, cachePrefix, cacheVary, cacheUserSecret } = config;
+  const { cacheTimeout, cacheMaxEntryBytes, cacheBreaker, onCacheError } = config;
+  if (cacheClient != null) storeAdapter(cacheClient);
+  if (cacheKey != null && typeof cacheKey !== 'function') {
+    throw new TypeError('cacheKey must be a function of the context returning a string (or null)');
+  }
+  if (cachePrefix !== undefined && typeof cachePrefix !== 'string') {
+    throw new TypeError(`cachePrefix must be a string, got ${typeof cachePrefix}`);
+  }
+  checkNames('cacheVary', cacheVary);
+  if (cacheUserSecret != null && !(typeof cacheUserSecret === 'string' && cacheUserSecret.length >= 16)) {
+    throw new TypeError('cacheUserSecret must be a string of at least 16 characters (or null for a random one)');
+  }
+  if (cacheTimeout !== undefined && !(Number.isFinite(cacheTimeout) && cacheTimeout > 0)) {
+    throw new TypeError(`cacheTimeout must be a number of ms > 0, got ${String(cacheTimeout)}`);
+  }
+  if (cacheMaxEntryBytes !== undefined && !(Number.isSafeInteger(cacheMaxEntryBytes) && cacheMaxEntryBytes > 0)) {
+    throw new TypeError(`cacheMaxEntryBytes must be a positive integer, got ${String(cacheMaxEntryBytes)}`);
+  }
+  if (cacheBreaker !== undefined) {
+    if (cacheBreaker === null || typeof cacheBreaker !== 'object') {
+      throw new TypeError('cacheBreaker must be an object { failures, cooldown }');
+    }
+    const { failures, cooldown } = cacheBreaker;
+    if (failures !== undefined && !(Number.isSafeInteger(failures) && failures > 0)) {
+      throw new TypeError(`cacheBreaker.failures must be a positive integer, got ${String(failures)}`);
+    }
+    if (cooldown !== undefined && !(Number.isFinite(cooldown) && cooldown >= 0)) {
+      throw new TypeError(`cacheBreaker.cooldown must be a number of ms >= 0, got ${String(cooldown)}`);
+    }
+  }
+  if (onCacheError != null && typeof onCacheError !== 'function') {
+    throw new TypeError('onCacheError must be a function (error, info) => void (or null)');
+  }
+}
+
+function checkNames(option: string, names: unknown): void {
+  if (names === undefined) return;
+  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || name === '')) {
+    throw new TypeError(`${option} must be an array of header names`);
   }
 }
 
@@ -154,6 +217,14 @@ function configOf(sync: SyncInstance): SyncConfig {
     headers,
     cacheClient: sync.cacheClient,
     defaultCacheTime: sync.defaultCacheTime,
+    cacheKey: sync.cacheKey,
+    cachePrefix: sync.cachePrefix,
+    cacheVary: [...sync.cacheVary],
+    cacheUserSecret: sync.cacheUserSecret,
+    cacheTimeout: sync.cacheTimeout,
+    cacheMaxEntryBytes: sync.cacheMaxEntryBytes,
+    cacheBreaker: { ...sync.cacheBreaker },
+    onCacheError: sync.onCacheError,
     agent: sync.agent,
     maxResponseBytes: sync.maxResponseBytes,
     maxRedirects: sync.maxRedirects,
@@ -163,6 +234,16 @@ function configOf(sync: SyncInstance): SyncConfig {
 
 // Shared by every instance through its prototype, so an instance costs one function object.
 const instanceMethods = Object.create(Function.prototype, {
+  cacheClient: {
+    get(this: Instance) {
+      return this[CACHE_CLIENT];
+    },
+    set(this: Instance, client: unknown) {
+      if (client != null) storeAdapter(client);
+      this[CACHE_CLIENT] = client ?? null;
+    },
+    enumerable: true,
+  },
   use: {
     value(this: Instance, nameOrMiddleware: string | Middleware, middleware?: Middleware, placement?: Placement) {
       if (typeof nameOrMiddleware === 'function') this[STACK].add(undefined, nameOrMiddleware);
@@ -194,7 +275,9 @@ const instanceMethods = Object.create(Function.prototype, {
   },
   extend: {
     value(this: Instance, config: SyncConfig = {}) {
-      return makeInstance({ ...configOf(this), ...config }, this[STACK].clone());
+      const child = makeInstance({ ...configOf(this), ...config }, this[STACK].clone());
+      inheritCache(this, child);
+      return child;
     },
   },
 });

@@ -11,7 +11,8 @@ export type SyncErrorCode =
   | 'ERR_RESPONSE_TOO_LARGE'
   | 'ERR_TOO_MANY_REDIRECTS'
   | 'ERR_INVALID_REQUEST'
-  | 'ERR_MIDDLEWARE';
+  | 'ERR_MIDDLEWARE'
+  | 'ERR_CACHE';
 
 /** jQuery's textStatus values for a failed call. */
 export type FailureTextStatus = 'error' | 'timeout' | 'abort' | 'parsererror' | 'canceled';
@@ -27,6 +28,8 @@ const TEXT_STATUS: Record<SyncErrorCode, FailureTextStatus> = {
   ERR_TOO_MANY_REDIRECTS: 'error',
   ERR_INVALID_REQUEST: 'error',
   ERR_MIDDLEWARE: 'error',
+  // Never fails a call: only handed to `onCacheError`.
+  ERR_CACHE: 'error',
 };
 
 export interface SyncErrorDetails {

@@ -4,8 +4,11 @@
  */
 import { Agent as HttpAgent, STATUS_CODES } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import superagent from 'superagent';
+
+/** Which side of the seam this is: the transport applies the Node-only superagent settings here. */
+export const RUNTIME: 'node' | 'browser' = 'node';
 
 /** A reused socket idles at most this long: below the 5 s `keepAliveTimeout` of Node servers. */
 const IDLE_SOCKET_MS = 4000;
@@ -82,4 +85,16 @@ export function loadedBackbone(): BackboneGlobals | null {
     }
   }
   return backbone;
+}
+
+export function hmacSha256Hex(secret: string, text: string): string {
+  return createHmac('sha256', secret).update(text).digest('hex');
+}
+
+export function randomSecret(): string {
+  return randomBytes(32).toString('hex');
+}
+
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }

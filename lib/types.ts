@@ -2,9 +2,17 @@
  * Public types of backbone-super-sync. Users read these: every option is documented here,
  * with its default, and nowhere else.
  */
-import type { Agent as HttpAgent } from 'node:http';
 import type { SyncError } from './errors';
 import type { SyncHandle } from './handle';
+
+/**
+ * A Node `http.Agent` or `https.Agent`, typed by its shape so that browser apps, which have no
+ * `@types/node`, compile against these types.
+ */
+export interface HttpAgent {
+  maxSockets: number;
+  destroy(): void;
+}
 
 /** The five methods Backbone hands to `sync`. */
 export type SyncMethod = 'create' | 'read' | 'update' | 'patch' | 'delete';
@@ -135,10 +143,22 @@ export interface SyncOptions {
   complete?: (this: unknown, xhr: SyncHandle<unknown> | SyncError, textStatus: string) => void;
   /** Aborting it aborts the call, as `xhr.abort()` does. */
   signal?: AbortSignal;
-  /** Cache this read (see the cache step). */
+  /** Cache this read (only GET reads are cached; ignored on other methods). @default false */
   cache?: boolean;
-  /** Seconds to keep a cached read. @default sync.defaultCacheTime (3600) */
+  /**
+   * Seconds to keep a cached read; 0 or less reads the cache but stores nothing. Redis clients get it
+   * rounded up to a whole second (at least 1). @default sync.defaultCacheTime (3600)
+   */
   cacheTime?: number;
+  /** The cache key of this read, used as it is (no prefix added). @default sync.cacheKey(ctx), else the request key */
+  cacheKey?: string;
+  /**
+   * A read that carries `Authorization`, `Cookie`, `Proxy-Authorization` or one of `sync.privateHeaders` is
+   * not cached (RFC 9111 section 3.5) unless it says whose the response is: `'public'` (the same for every
+   * caller: one shared entry) or `'user'` (an entry per credential, keyed by an HMAC of it).
+   * @default undefined (private requests bypass the cache)
+   */
+  cacheScope?: CacheScope;
   /** Set on success: the response status and headers (as backbone-super-sync 1.1.1 did). */
   res?: { status: number; headers: Headers };
   /** Set by Backbone's error wrapper: the failed call's textStatus and errorThrown. */
@@ -155,10 +175,46 @@ export interface SyncConfig {
   timeout?: number;
   /** Headers for every call: an object, or a function of the context returning one. @default {} */
   headers?: Headers | ((ctx: SyncContext) => Headers);
-  /** A Redis-like client or `CacheStore` for `cache: true` reads. @default null (the cache step's memory store) */
+  /**
+   * Where `cache: true` reads live: a node-redis v4+ client or cluster, an ioredis client or Cluster, a client
+   * on the 1.1.1 callback contract (node-redis v3, or an object with `get(key, cb)`, `set(key, value, cb)` and
+   * `expire(key, seconds, cb)`), or any `CacheStore` (such as `memoryStore()`). Checked when set.
+   * @default null (a `memoryStore()` of this instance, shared with its `extend()` children)
+   */
   cacheClient?: unknown;
   /** Seconds a cached read lives. @default 3600 */
   defaultCacheTime?: number;
+  /**
+   * The key of a cached read, from its context; replaces the request key (which hashes the method, URL, sorted
+   * query and `cacheVary` headers). `legacyCacheKey` reproduces 1.1.1's `url + JSON.stringify(data)`.
+   * @default null (the request key: `cachePrefix` + sha256 hex)
+   * @example createSync({ cacheKey: legacyCacheKey })
+   */
+  cacheKey?: ((ctx: SyncContext) => string) | null;
+  /** Prefix of every request key. @default 'bss:' */
+  cachePrefix?: string;
+  /** Request headers whose values are part of the key. @default ['accept', 'accept-language'] */
+  cacheVary?: string[];
+  /**
+   * Secret of the HMAC that keys `cacheScope: 'user'` entries. Give every process the same one so they share
+   * those entries. @default null (a random secret per process)
+   */
+  cacheUserSecret?: string | null;
+  /** Milliseconds a cache read or write may take before it counts as a miss (or a lost write). @default 100 */
+  cacheTimeout?: number;
+  /** Largest stored entry, in bytes; larger responses are served but not stored. @default 1048576 (1 MB) */
+  cacheMaxEntryBytes?: number;
+  /**
+   * After `failures` cache failures in a row, the cache is not asked for `cooldown` ms (reads go to the
+   * network), then one call tries it again. @default { failures: 5, cooldown: 30000 }
+   */
+  cacheBreaker?: { failures?: number; cooldown?: number };
+  /**
+   * Told of every cache failure (each one is also a miss or a lost write; the call goes on). Errors are
+   * `SyncError`s with code `'ERR_CACHE'` and the client's error as `cause`.
+   * @default null (one `console.warn` for the first failure of each store, then silence)
+   */
+  onCacheError?: ((error: SyncError, info: CacheErrorInfo) => void) | null;
   /**
    * The Node `http.Agent` (or `https.Agent`) the transport uses; `false` for none (a new connection
    * per request). @default a shared keep-alive agent
@@ -177,13 +233,17 @@ export interface SyncConfig {
 }
 
 /** A sync instance: call it as `Backbone.sync`, configure it with properties, edit its stack. */
-export interface SyncInstance extends Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> {
+export interface SyncInstance extends Required<Omit<SyncConfig, 'agent' | 'cacheClient' | 'cacheBreaker'>> {
   (method: SyncMethod, model: SyncModel, options?: SyncOptions): SyncHandle<unknown>;
   /** Loose form, so `Backbone.sync = superSync` type-checks against @types/backbone; checked at run time. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   (method: string, model: any, options?: any): SyncHandle<unknown>;
   agent: HttpAgent | false | undefined;
+  /** Setting it checks the client's shape (a `TypeError` for anything no adapter fits). */
   cacheClient: unknown;
+  cacheBreaker: { failures: number; cooldown: number };
+  /** The cache of this instance's reads (not a step: the step is named `'cache'` in the stack). */
+  readonly cache: CacheControl;
   /**
    * Adds a step. Without a placement it goes just before `cache` (after earlier `use` calls), so
    * headers it sets are part of the cache key and it wraps cache hits too.
@@ -201,4 +261,38 @@ export interface SyncInstance extends Required<Omit<SyncConfig, 'agent' | 'cache
   print(): string;
   /** A child instance that starts from this one's stack and configuration; its edits stay its own. */
   extend(config?: SyncConfig): SyncInstance;
+}
+
+/** Who a cached response belongs to (see `SyncOptions.cacheScope`). */
+export type CacheScope = 'public' | 'user';
+
+/**
+ * A cache store: what `cacheClient` may be besides a Redis client. Values are strings; `ttlSeconds` may be
+ * a fraction. Any error or rejection counts as a miss (or a lost write), never as a failed call.
+ * @example const store: CacheStore = { get: (k) => db.get(k), set: (k, v, s) => db.put(k, v, s), delete: (k) => db.del(k) }
+ */
+export interface CacheStore {
+  get(key: string): Promise<string | null | undefined>;
+  set(key: string, value: string, ttlSeconds: number): Promise<unknown>;
+  /** Lets writes invalidate cached reads, and corrupt entries be removed. */
+  delete?(key: string): Promise<unknown>;
+  /** Lets `sync.cache.clear()` empty the store. */
+  clear?(): Promise<unknown> | void;
+}
+
+/** What a cache failure was doing (`onCacheError`'s second argument). */
+export interface CacheErrorInfo {
+  operation: 'get' | 'set' | 'delete' | 'decode';
+  key: string;
+}
+
+/** `sync.cache`: the cache of an instance's reads. */
+export interface CacheControl {
+  /**
+   * Forgets the cached reads of `url` and of every query on it (`/items` covers `/items?page=2`): this process
+   * serves none of them again, and the store deletes those it can find. Resolves when the deletes are done.
+   */
+  invalidate(url: string): Promise<void>;
+  /** Forgets every cached read: empties a store that can be emptied (the memory store), else deletes the keys this process knows. */
+  clear(): Promise<void>;
 }

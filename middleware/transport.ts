@@ -8,6 +8,7 @@ import {
   invalidUrlReason,
   isStaleSocketReset,
   rawTextParser,
+  RUNTIME,
   statusTextOf,
   type Agent,
 } from '../lib/runtime';
@@ -16,7 +17,7 @@ import type { Headers, Middleware, SyncContext } from '../lib/types';
 interface RawResponse {
   status: number;
   statusText?: string;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | null | undefined>;
   text?: string;
   res?: { statusMessage?: string };
 }
@@ -39,7 +40,8 @@ export function transport(): Middleware {
         new SyncError('ERR_INVALID_REQUEST', invalid, { method: request.method, url: request.url }),
       );
     }
-    const agent = sync.agent === undefined ? defaultAgent(url) : sync.agent;
+    // The public type describes an agent by shape (no @types/node for browser apps); in Node it is one.
+    const agent = sync.agent === undefined ? defaultAgent(url) : (sync.agent as Agent | false);
     return send(ctx, url, agent, true);
   };
 }
@@ -55,13 +57,15 @@ function send(ctx: SyncContext, url: string, agent: Agent | false, mayRetry: boo
     const req = superagent(request.method, url)
       .set(request.headers)
       .ok(acceptEveryStatus)
-      .buffer(true)
-      .parse(rawTextParser as never)
-      .redirects(sync.maxRedirects)
-      .maxResponseSize(sync.maxResponseBytes);
-    if (agent) req.agent(agent);
+      .parse(rawTextParser as never);
+    // The browser client has no agent or buffering (each only warns there); XHR follows redirects
+    // by the browser's own rules and reads the whole body itself.
+    if (RUNTIME === 'node') {
+      req.buffer(true).redirects(sync.maxRedirects).maxResponseSize(sync.maxResponseBytes);
+      if (agent) req.agent(agent);
+      req.on('redirect', () => dropPrivateHeadersAcrossOrigins(req, url, sync.privateHeaders));
+    }
     if (request.body !== undefined) req.send(request.body);
-    req.on('redirect', () => dropPrivateHeadersAcrossOrigins(req, url, sync.privateHeaders));
 
     let aborted = false;
     const stopListening = onAbort(ctx, (abortedWith) => {
@@ -130,11 +134,12 @@ function networkError(ctx: SyncContext, error: Error & { code?: string }): SyncE
   return new SyncError('ERR_NETWORK', error.message, details);
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+function flattenHeaders(raw: Record<string, string | string[] | null | undefined>): Headers {
   const headers: Headers = {};
   for (const name in raw) {
     const value = raw[name];
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    // The browser client reports a missing Content-Type as null.
+    if (value != null) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
 }

@@ -27,4 +27,12 @@ writeFileSync(
   'dist/esm/middleware.mjs',
   esmWrapper('dist/cjs/middleware/index.js', 'dist/cjs/middleware/index.js', false),
 );
+// Types for `import`: the default export is the CommonJS entry's object (`export =` in cjs.d.ts), not the
+// `default` property a CommonJS-format index.d.ts would mean to a Node ESM (nodenext) TypeScript consumer.
+writeFileSync(
+  'dist/esm/index.d.mts',
+  ["import api from '../types/lib/cjs.js';", 'export default api;', "export * from '../types/lib/index.js';", ''].join(
+    '\n',
+  ),
+);
 console.log('built dist/cjs, dist/types, dist/esm');

@@ -73,7 +73,7 @@ export class TestServer {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      const parsed = new URL(req.url ?? '/', 'http://x');
+      const parsed = parseTarget(req.url ?? '/');
       const seen: SeenRequest = {
         method: req.method ?? 'GET',
         url: req.url ?? '/',
@@ -94,6 +94,15 @@ export function sendJSON(res: ServerResponse, body: unknown, status = 200, heade
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/** The request target as a URL; odd targets (`//x`, `/%`) still give a path instead of throwing. */
+function parseTarget(target: string): URL {
+  try {
+    return new URL(target.startsWith('/') ? `http://x${target}` : target, 'http://x');
+  } catch {
+    return new URL('http://x/unparseable');
+  }
 }
 
 function tryJSON(text: string): unknown {

@@ -12,11 +12,12 @@ describe('createSync', () => {
     expect({ ...sync }).toMatchObject({
       timeout: 10000,
       headers: {},
-      cacheClient: null,
       defaultCacheTime: 3600,
       maxResponseBytes: 10 * 1024 * 1024,
       maxRedirects: 5,
+      privateHeaders: ['x-access-token', 'x-auth-token', 'x-api-key'],
     });
+    expect(sync.cacheClient).toBeNull();
     const custom = createSync({ timeout: 5, headers: { a: 'b' }, defaultCacheTime: 60 });
     expect({ ...custom }).toMatchObject({ timeout: 5, headers: { a: 'b' }, defaultCacheTime: 60 });
   });

@@ -6,9 +6,16 @@ import { createSync } from '../../lib/index';
 import { fakeContext } from '../helpers/fake-context';
 
 describe('transport() step (nock)', () => {
-  beforeAll(() => nock.disableNetConnect());
+  beforeAll(() => {
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+  });
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  // nock patches node:http for the whole worker process: later test files must get the real one back.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 
   test('sends method, query, headers and body, and puts the raw response on ctx.response', async () => {
     const scope = nock('http://api.test', { reqheaders: { 'x-token': 't', 'content-type': 'application/json' } })

@@ -1,0 +1,83 @@
+import { InFlight } from '../in-flight';
+import type { CacheControl, Headers, SyncInstance } from '../types';
+import { plainReadKey } from './keys';
+import { memoryStore, type MemoryStore } from './memory-store';
+import { existingStateOf, stateOf, urlBase, type StoreState } from './store-state';
+
+/** A miss's answer as every caller that waited for it may copy it. */
+export interface SharedResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  text: string;
+  body: unknown;
+  /** The leader's body is parsed JSON of `text` (so followers may parse `text` again). */
+  parsedAsJSON: boolean;
+}
+
+interface InstanceCache {
+  /** Coalesced misses of this instance's calls (the steps inside `cache` are the instance's own). */
+  readonly misses: InFlight<SharedResponse>;
+  defaultStore: MemoryStore | undefined;
+}
+
+const caches = new WeakMap<SyncInstance, InstanceCache>();
+const parents = new WeakMap<SyncInstance, SyncInstance>();
+
+function cacheOf(sync: SyncInstance): InstanceCache {
+  let cache = caches.get(sync);
+  if (!cache) caches.set(sync, (cache = { misses: new InFlight(), defaultStore: undefined }));
+  return cache;
+}
+
+/** `child` (made by `extend()`) uses the same default memory store as `parent`. */
+export function inheritCache(parent: SyncInstance, child: SyncInstance): void {
+  parents.set(child, parent);
+}
+
+/** The store of `sync`'s reads: `cacheClient`, else its memory store (its root parent's, made on first use). */
+export function storeOf(sync: SyncInstance): object {
+  if (sync.cacheClient != null) return sync.cacheClient as object;
+  let root = sync;
+  for (let parent = parents.get(root); parent; parent = parents.get(root)) root = parent;
+  const cache = cacheOf(root);
+  return (cache.defaultStore ??= memoryStore());
+}
+
+/** The store's state, or undefined when `sync` has nothing cached yet (no client and no memory store made). */
+export function usedStateOf(sync: SyncInstance): StoreState | undefined {
+  if (sync.cacheClient != null) return stateOf(sync.cacheClient as object, sync);
+  let root = sync;
+  for (let parent = parents.get(root); parent; parent = parents.get(root)) root = parent;
+  const store = caches.get(root)?.defaultStore;
+  return store ? existingStateOf(store) : undefined;
+}
+
+export function missesOf(sync: SyncInstance): InFlight<SharedResponse> {
+  return cacheOf(sync).misses;
+}
+
+/** `sync.cache`: bound to its own instance, so an `extend()` child's acts on the child's store. */
+export function cacheControl(sync: SyncInstance): CacheControl {
+  return {
+    async invalidate(url: string) {
+      if (typeof url !== 'string' || url === '') throw new TypeError('sync.cache.invalidate(url) needs a URL string');
+      const state = usedStateOf(sync);
+      if (!state) return;
+      const guessed = plainReadKey(sync, urlBase(url), configuredHeaders(sync));
+      await state.forget(sync, undefined, [urlBase(url)], guessed === undefined ? [] : [guessed]);
+    },
+    async clear() {
+      await usedStateOf(sync)?.clear(sync);
+    },
+  };
+}
+
+/** The headers a read made by `sync` carries when nothing else adds any (the `headers` step's defaults). */
+function configuredHeaders(sync: SyncInstance): Headers {
+  const headers: Headers = { accept: 'application/json' };
+  if (typeof sync.headers === 'object') {
+    for (const name in sync.headers) headers[name.toLowerCase()] = String(sync.headers[name]);
+  }
+  return headers;
+}

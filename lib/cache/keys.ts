@@ -1,0 +1,53 @@
+import { requestKey } from '../cache-key';
+import { hmacSha256Hex, randomSecret } from '../runtime';
+import type { Headers, SyncContext, SyncInstance, SyncRequest } from '../types';
+
+/** Headers that always make a request private (RFC 9111 section 3.5). */
+export const ALWAYS_PRIVATE_HEADERS: readonly string[] = ['authorization', 'cookie', 'proxy-authorization'];
+export const DEFAULT_TOKEN_HEADERS: readonly string[] = ['x-access-token', 'x-auth-token', 'x-api-key'];
+
+let processSecret: string | undefined;
+
+/**
+ * The credentials a request carries (`name=value` lines, sorted), or undefined for an anonymous one.
+ * Header names in `ctx.request.headers` are lower case.
+ */
+export function credentialOf(headers: Headers, tokenHeaders: readonly string[]): string | undefined {
+  let found: string[] | undefined;
+  for (const name of ALWAYS_PRIVATE_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined && value !== '') (found ??= []).push(`${name}=${value}`);
+  }
+  for (const name of tokenHeaders) {
+    const value = headers[name];
+    if (value !== undefined && value !== '') (found ??= []).push(`${name}=${value}`);
+  }
+  return found?.sort().join('\n');
+}
+
+/** The suffix of a `cacheScope: 'user'` key: an HMAC, so the key tells nothing about the credential. */
+export function userSuffix(sync: SyncInstance, credential: string): string {
+  const secret = sync.cacheUserSecret ?? (processSecret ??= randomSecret());
+  return ':u:' + hmacSha256Hex(secret, credential);
+}
+
+/** The key of a read: the call's `cacheKey`, else `sync.cacheKey(ctx)`, else the request key. */
+export function readKey(ctx: SyncContext): string {
+  const { options, sync } = ctx;
+  const key = options.cacheKey ?? (sync.cacheKey ? sync.cacheKey(ctx) : undefined);
+  if (key === undefined) return requestKey(ctx, { prefix: sync.cachePrefix, vary: sync.cacheVary });
+  if (typeof key !== 'string' || key === '') {
+    throw new TypeError(`A cache key must be a non-empty string, got ${key === '' ? 'an empty string' : typeof key}`);
+  }
+  return key;
+}
+
+/**
+ * The key a plain (public, anonymous) read of `url` with these request headers has, so a write can delete
+ * entries other processes stored; undefined when a custom `cacheKey` function makes the key unknowable.
+ */
+export function plainReadKey(sync: SyncInstance, url: string, headers: Headers): string | undefined {
+  if (sync.cacheKey) return undefined;
+  const request: SyncRequest = { method: 'GET', url, query: undefined, headers, body: undefined, timeout: 0 };
+  return requestKey({ request } as SyncContext, { prefix: sync.cachePrefix, vary: sync.cacheVary });
+}

@@ -1,0 +1,213 @@
+/**
+ * The browser test page: bundled by esbuild from the BUILT package (its `exports` and `browser`
+ * field pick the browser runtime), served by the books API. The suite calls `window.bss.run(name)`
+ * for each case and asserts on what it returns and on what the servers saw; the page shows a row
+ * per case.
+ */
+import Backbone from 'backbone';
+import superSync, { createSync, SyncError, type Middleware, type SyncHandle } from 'backbone-super-sync';
+import { headers } from 'backbone-super-sync/middleware';
+
+type Json = Record<string, unknown>;
+
+const sync = createSync();
+const Book = Backbone.Model.extend({ urlRoot: '/books', sync });
+const Books = Backbone.Collection.extend({ model: Book, url: '/books', sync });
+
+/** The fields of a failure the suite checks, as plain data. */
+function failure(error: unknown): Json {
+  if (!(error instanceof SyncError)) return { notASyncError: String(error) };
+  const { code, textStatus, status, statusText, message, responseJSON, readyState } = error;
+  return { isSyncError: true, code, textStatus, status, statusText, message, responseJSON, readyState };
+}
+
+/** Runs `start`, and reports what Backbone's `error` callback received and how the promise ended. */
+async function expectFailure(start: (options: Json) => Promise<unknown>): Promise<Json> {
+  const calls: Json[] = [];
+  const options = {
+    error: (_model: unknown, xhr: unknown, opts: Json) => calls.push({ ...failure(xhr), textStatus: opts.textStatus }),
+  };
+  const began = performance.now();
+  try {
+    await start(options);
+    return { resolved: true };
+  } catch (error) {
+    return { rejected: failure(error), errorCallbacks: calls, elapsedMs: Math.round(performance.now() - began) };
+  }
+}
+
+let pendingAbort: SyncHandle<unknown> | undefined;
+let pendingAbortOutcome: Promise<Json> | undefined;
+
+const cases: Record<string, (arg: Json) => Promise<Json>> = {
+  async crud() {
+    const dune = new Book({ id: 1 });
+    await dune.fetch();
+    const fetched = dune.toJSON();
+    const created = new Book({ title: 'Hyperion', author: 'Simmons' });
+    const saveXhr = created.save() as unknown as SyncHandle<unknown>;
+    await saveXhr;
+    const afterCreate = created.toJSON();
+    await created.save({ author: 'Dan Simmons', year: 1989 });
+    const afterUpdate = created.toJSON();
+    await created.save({ year: 1990 }, { patch: true });
+    const afterPatch = created.toJSON();
+    let destroyed = false;
+    created.on('destroy', () => (destroyed = true));
+    await created.destroy();
+    return {
+      fetched,
+      created: afterCreate,
+      createdStatus: saveXhr.status,
+      createdStatusText: saveXhr.statusText,
+      updated: afterUpdate,
+      patched: afterPatch,
+      destroyed,
+    };
+  },
+
+  async collection() {
+    const books = new Books();
+    const xhr = books.fetch() as unknown as SyncHandle<unknown>;
+    await xhr;
+    return { titles: books.pluck('title'), totalHeader: xhr.getResponseHeader('X-Total-Count') };
+  },
+
+  async headersAndMiddleware() {
+    const seenOnTheWayUp: Json[] = [];
+    const tenant: Middleware = (ctx, next) => {
+      ctx.request.headers['x-tenant'] = 'acme';
+      return next();
+    };
+    const observe: Middleware = async function observe(ctx, next) {
+      await next();
+      seenOnTheWayUp.push({ status: ctx.response?.status, type: ctx.response?.headers['content-type'] });
+    };
+    const custom = sync
+      .extend({ headers: { 'x-app': 'shelf' } })
+      .use('tenant', tenant)
+      // Named explicitly: bundlers and minifiers rename functions (esbuild made this one `observe2`).
+      .use('observe', observe)
+      .use(
+        'signed',
+        headers((ctx) => ({ 'x-signed': ctx.request.method })),
+      );
+    const Model = Book.extend({ sync: custom });
+    const book = new Model({ id: 2 });
+    await book.fetch({ headers: { 'X-Call': 'one' } });
+    return { steps: custom.steps(), title: book.get('title'), seenOnTheWayUp };
+  },
+
+  async timeout() {
+    const slow = new Book();
+    slow.url = '/slow?ms=8000&tag=timeout';
+    return expectFailure((options) => slow.fetch({ ...options, timeout: 300 }));
+  },
+
+  async abortStart() {
+    const slow = new Book();
+    slow.url = '/slow?ms=8000&tag=abort';
+    pendingAbortOutcome = expectFailure((options) => {
+      pendingAbort = slow.fetch(options) as unknown as SyncHandle<unknown>;
+      return pendingAbort;
+    });
+    return { started: pendingAbort !== undefined, readyState: pendingAbort?.readyState };
+  },
+
+  async abortFinish() {
+    pendingAbort!.abort();
+    return (await pendingAbortOutcome)!;
+  },
+
+  async notFound() {
+    const missing = new Book({ id: 999 });
+    return expectFailure((options) => missing.fetch(options));
+  },
+
+  async cors({ origin }) {
+    const Remote = Backbone.Model.extend({ urlRoot: `${origin}/books`, sync });
+    const book = new Remote({ id: 1 });
+    const xhr = book.fetch({ headers: { 'x-custom': 'cross' } }) as unknown as SyncHandle<unknown>;
+    await xhr;
+    const created = new Remote({ title: 'Ubik' });
+    await created.save();
+    return { fetched: book.toJSON(), totalHeader: xhr.getResponseHeader('x-total-count'), created: created.toJSON() };
+  },
+
+  async corsBlocked({ origin }) {
+    const secret = new Book();
+    secret.url = `${origin}/private`;
+    return expectFailure((options) => secret.fetch(options));
+  },
+
+  async emulateHTTP() {
+    const book = new Book({ id: 2 });
+    Backbone.emulateHTTP = true;
+    try {
+      await book.save({ year: 1961 }, { patch: true });
+    } finally {
+      Backbone.emulateHTTP = false;
+    }
+    return { patched: book.toJSON() };
+  },
+
+  async defaultInstance() {
+    // `Backbone.sync = superSync`, as the README says, with the package's default instance.
+    const previous = Backbone.sync;
+    Backbone.sync = superSync;
+    try {
+      const Plain = Backbone.Model.extend({ urlRoot: '/books' });
+      const book = new Plain({ id: 1 });
+      await book.fetch();
+      return { title: book.get('title'), isDefault: Backbone.sync === superSync };
+    } finally {
+      Backbone.sync = previous;
+    }
+  },
+};
+
+function row(name: string): HTMLTableRowElement {
+  const id = `case-${name}`;
+  let tr = document.getElementById(id) as HTMLTableRowElement | null;
+  if (!tr) {
+    tr = document.createElement('tr');
+    tr.id = id;
+    tr.innerHTML = '<td class="name"></td><td class="state"></td><td class="detail"></td>';
+    tr.cells[0].textContent = name;
+    document.querySelector('tbody')!.append(tr);
+  }
+  return tr;
+}
+
+function show(name: string, state: string, detail?: unknown): void {
+  const tr = row(name);
+  tr.className = state;
+  tr.cells[1].textContent = state;
+  if (detail !== undefined) tr.cells[2].textContent = JSON.stringify(detail).slice(0, 160);
+}
+
+declare global {
+  interface Window {
+    bss: { run(name: string, arg?: Json): Promise<Json>; mark(name: string): void; cases: string[] };
+  }
+}
+
+window.bss = {
+  cases: Object.keys(cases),
+  async run(name, arg = {}) {
+    show(name, 'running');
+    try {
+      const result = await cases[name](arg);
+      show(name, 'ran', result);
+      return result;
+    } catch (error) {
+      show(name, 'threw', failure(error));
+      throw error;
+    }
+  },
+  // Called by the suite once its assertions on the case passed.
+  mark(name) {
+    show(name, 'passed');
+  },
+};
+document.title = 'backbone-super-sync in the browser';

@@ -1,0 +1,186 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+
+/** A request as the books API saw it. */
+export interface BooksRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  /** True when the client closed the connection before the API answered (an aborted XHR). */
+  abandoned: boolean;
+}
+
+export interface BooksApiOptions {
+  /** Answer cross-origin calls from this origin (CORS, preflights included); others get no CORS headers. */
+  corsOrigin?: string;
+  /** Extra files served as they are: path -> [content type, body]. */
+  files?: Record<string, [string, string]>;
+}
+
+type Book = Record<string, unknown> & { id: number };
+
+/**
+ * A small stateful JSON API on a real `node:http` server on 127.0.0.1, the kind a Backbone app
+ * talks to: `/books` (GET list, POST), `/books/:id` (GET, PUT, PATCH, DELETE, 404 when missing),
+ * `/slow?ms=` (answers late; records whether the client gave up first), `/private` (never CORS).
+ * It honours `X-HTTP-Method-Override` and records every request it sees.
+ */
+export class BooksApi {
+  readonly requests: BooksRequest[] = [];
+  books = new Map<number, Book>();
+  private nextId = 100;
+  private readonly sockets = new Set<Socket>();
+  private readonly waiters: Array<() => void> = [];
+
+  private constructor(
+    private readonly server: http.Server,
+    private readonly options: BooksApiOptions,
+  ) {
+    this.reset();
+  }
+
+  static async start(options: BooksApiOptions = {}): Promise<BooksApi> {
+    const server = http.createServer();
+    const api = new BooksApi(server, options);
+    server.on('connection', (socket) => {
+      api.sockets.add(socket);
+      socket.on('close', () => api.sockets.delete(socket));
+    });
+    server.on('request', (req, res) => api.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return api;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Back to the two seed books. */
+  reset(): void {
+    this.books = new Map([
+      [1, { id: 1, title: 'Dune', author: 'Herbert' }],
+      [2, { id: 2, title: 'Solaris', author: 'Lem' }],
+    ]);
+  }
+
+  /** The requests to `path` (any query), in order. */
+  seen(path: string): BooksRequest[] {
+    return this.requests.filter((request) => request.path === path);
+  }
+
+  /** Resolves once a request matching `test` has arrived. */
+  async waitFor(test: (request: BooksRequest) => boolean): Promise<BooksRequest> {
+    for (;;) {
+      const found = this.requests.find(test);
+      if (found) return found;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const seen: BooksRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        abandoned: false,
+      };
+      this.requests.push(seen);
+      res.on('close', () => {
+        if (!res.writableFinished) seen.abandoned = true;
+      });
+      for (const wake of this.waiters.splice(0)) wake();
+      this.route(seen, req, res);
+    });
+  }
+
+  private route(seen: BooksRequest, req: IncomingMessage, res: ServerResponse): void {
+    const file = this.options.files?.[seen.path];
+    if (file) {
+      res.writeHead(200, { 'content-type': file[0], 'cache-control': 'no-store' });
+      res.end(file[1]);
+      return;
+    }
+    const cors = this.corsHeaders(req, seen.path);
+    if (seen.method === 'OPTIONS') {
+      res.writeHead(204, cors);
+      res.end();
+      return;
+    }
+    const send = (status: number, payload?: unknown) => {
+      const text = payload === undefined ? '' : JSON.stringify(payload);
+      const headers: http.OutgoingHttpHeaders = { ...cors, 'x-total-count': String(this.books.size) };
+      if (text !== '') headers['content-type'] = 'application/json';
+      res.writeHead(status, headers);
+      res.end(text);
+    };
+    if (seen.path === '/slow') {
+      const timer = setTimeout(() => send(200, { slow: true }), Number(seen.query.get('ms') ?? 5000));
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    if (seen.path === '/private') return send(200, { secret: true });
+
+    const method = (seen.method === 'POST' && (req.headers['x-http-method-override'] as string)) || seen.method;
+    const input = seen.body ? (JSON.parse(seen.body) as Record<string, unknown>) : {};
+    const match = /^\/books(?:\/(\d+))?$/.exec(seen.path);
+    if (!match) return send(404, { error: 'no such route' });
+    const id = match[1] === undefined ? undefined : Number(match[1]);
+    if (id === undefined) {
+      if (method === 'GET') return send(200, [...this.books.values()]);
+      if (method === 'POST') {
+        const book = { ...input, id: this.nextId++ };
+        this.books.set(book.id, book);
+        return send(201, book);
+      }
+      return send(405, { error: 'method not allowed' });
+    }
+    const book = this.books.get(id);
+    if (!book) return send(404, { error: 'not found', id });
+    switch (method) {
+      case 'GET':
+        return send(200, book);
+      case 'PUT':
+        this.books.set(id, { ...input, id });
+        return send(200, this.books.get(id));
+      case 'PATCH':
+        this.books.set(id, { ...book, ...input, id });
+        return send(200, this.books.get(id));
+      case 'DELETE':
+        this.books.delete(id);
+        return send(204);
+    }
+    send(405, { error: 'method not allowed' });
+  }
+
+  private corsHeaders(req: IncomingMessage, path: string): http.OutgoingHttpHeaders {
+    const origin = this.options.corsOrigin;
+    if (!origin || path === '/private' || req.headers.origin !== origin) return {};
+    const headers: http.OutgoingHttpHeaders = {
+      'access-control-allow-origin': origin,
+      'access-control-expose-headers': 'x-total-count',
+      vary: 'Origin',
+    };
+    if (req.method === 'OPTIONS') {
+      headers['access-control-allow-methods'] = 'GET, POST, PUT, PATCH, DELETE';
+      headers['access-control-allow-headers'] = req.headers['access-control-request-headers'] ?? '';
+      // Every preflight reaches the server, so each test sees its own.
+      headers['access-control-max-age'] = '0';
+    }
+    return headers;
+  }
+}
