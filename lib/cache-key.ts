@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { sha256Hex } from './runtime';
 import type { SyncContext } from './types';
 
@@ -21,15 +22,29 @@ export function requestKey(ctx: SyncContext, options: RequestKeyOptions = {}): s
   const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
   const vary = options.vary ?? DEFAULT_VARY;
   const { request } = ctx;
+  const varied: string[] = [];
+  for (const name of vary) varied.push(request.headers[name.toLowerCase()] ?? '');
+  // Most reads repeat a few URLs (every cache hit computes its key): the same inputs give the same
+  // key, so recent ones are remembered instead of parsing the URL and hashing again.
+  const memo =
+    typeof request.query === 'object'
+      ? undefined
+      : JSON.stringify([prefix, request.method, request.url, request.query ?? null, varied]);
+  if (memo !== undefined) {
+    const known = recentKeys.get(memo);
+    if (known !== undefined) return known;
+  }
   const { base, query } = splitUrl(request.url);
   if (request.query !== undefined) {
     if (typeof request.query === 'string') mergeSearch(query, request.query);
     else Object.assign(query, request.query);
   }
-  const varied: string[] = [];
-  for (const name of vary) varied.push(request.headers[name.toLowerCase()] ?? '');
-  return prefix + sha256Hex(canonicalJSON([request.method, base, query, varied]));
+  const key = prefix + sha256Hex(canonicalJSON([request.method, base, query, varied]));
+  if (memo !== undefined) recentKeys.set(memo, key);
+  return key;
 }
+
+const recentKeys = new LRUCache<string, string>({ max: 1000 });
 
 /** The key backbone-super-sync 1.1.1 used (`url + JSON.stringify(data)`), for code that reads its entries. */
 export function legacyCacheKey(ctx: SyncContext): string {
