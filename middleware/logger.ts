@@ -65,7 +65,10 @@ export function logger(options: LoggerOptions = {}): Middleware {
       log(scrub(line, ctx.request.headers, secretNames));
     }
   };
-  step.order = { before: ['retry', 'cache'], reason: 'one line per call, with its retries and cache hits' };
+  step.order = {
+    before: ['auth', 'retry', 'cache'],
+    reason: 'one line per call, with its retries, replays and cache hits',
+  };
   return step;
 }
 

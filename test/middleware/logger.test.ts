@@ -11,11 +11,12 @@ describe('logger() setup', () => {
     expect(() => logger(null as never)).toThrow(TypeError);
   });
 
-  test('goes outside retry and cache, even when added after retry', () => {
+  test('goes outside auth, retry and cache, even when added after them', () => {
     const sync = createSync()
+      .use(auth(() => 't'))
       .use(retry())
       .use(logger({ log: () => {} }));
-    expect(sync.steps()).toEqual(['timeout', 'headers', 'logger', 'retry', 'cache', 'parse', 'transport']);
+    expect(sync.steps()).toEqual(['timeout', 'headers', 'logger', 'auth', 'retry', 'cache', 'parse', 'transport']);
   });
 });
 
