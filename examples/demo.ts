@@ -1,12 +1,13 @@
 /**
  * `npm start`: a Backbone model talking to an embedded JSON API through backbone-super-sync.
- * Prints the stack, a fetch / save / patch / destroy round trip through a logging step, and a
+ * Prints the stack, a fetch / save / patch / destroy round trip through the logger step, and a
  * timeout error.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Backbone from 'backbone';
-import superSync, { SyncError, type Middleware } from '../lib/index';
+import superSync, { SyncError } from '../lib/index';
+import { logger } from '../middleware/index';
 
 const books = new Map<string, Record<string, unknown>>([['1', { id: 1, title: 'Dune', author: 'Herbert' }]]);
 let nextId = 2;
@@ -47,20 +48,10 @@ function startApi(): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-const logRequests: Middleware = async (ctx, next) => {
-  const started = Date.now();
-  try {
-    await next();
-  } finally {
-    const status = ctx.response?.status ?? 'failed';
-    console.log(`  ${ctx.request.method} ${ctx.request.url} -> ${status} (${Date.now() - started} ms)`);
-  }
-};
-
 async function main() {
   const server = await startApi();
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  Backbone.sync = superSync.use('log', logRequests);
+  Backbone.sync = superSync.use(logger({ log: (line) => console.log(`  ${line}`) }));
   console.log('The stack, outermost first:\n' + superSync.print() + '\n');
 
   const Book = Backbone.Model.extend({ urlRoot: `${api}/books` });

@@ -13,6 +13,7 @@ import type {
   BeforeSendSettings,
   Middleware,
   Placement,
+  PrintOptions,
   SyncConfig,
   SyncInstance,
   SyncMethod,
@@ -78,13 +79,18 @@ function makeInstance(config: SyncConfig, stack: MiddlewareStack): SyncInstance 
 
 function runCall(sync: Instance, method: SyncMethod, model: SyncModel, options: SyncOptions = {}) {
   const request = buildRequest(sync, method, model, options);
+  // Composed per call, and only for calls that bring their own steps: the common path reuses the cached pipeline.
+  const pipeline =
+    options.middleware === undefined
+      ? sync[STACK].pipeline()
+      : sync[STACK].withRequestSteps(options.middleware).pipeline();
   const ctx = new CallContext(sync, method, model, options, request);
   const xhr = ctx.xhr;
   if (options.beforeSend && runBeforeSend(ctx) === false) {
     ctx.abort(new SyncError('ERR_CANCELED', 'Canceled by beforeSend', { method: request.method, url: request.url }));
   } else {
     linkSignal(ctx, options.signal);
-    if (!ctx.settled) void run(ctx, sync[STACK].pipeline());
+    if (!ctx.settled) void run(ctx, pipeline);
   }
   options.xhr = xhr;
   model.trigger?.('request', model, xhr, options);
@@ -269,8 +275,9 @@ const instanceMethods = Object.create(Function.prototype, {
     },
   },
   print: {
-    value(this: Instance) {
-      return renderOnion(this[STACK].list());
+    value(this: Instance, options?: PrintOptions) {
+      const stack = options?.middleware === undefined ? this[STACK] : this[STACK].withRequestSteps(options.middleware);
+      return renderOnion(stack.list());
     },
   },
   extend: {

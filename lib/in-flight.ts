@@ -1,3 +1,6 @@
+import { SyncError } from './errors';
+import { untilAborted } from './signal';
+
 /**
  * Shares one running task among every caller that asks for the same key while it runs: the cache
  * step's coalesced misses and the dedupe step both stand on this, so the two cannot drift apart.
@@ -11,6 +14,11 @@ export interface InFlightTicket<T> {
   readonly leader: boolean;
   /** This caller no longer waits; when the last one leaves, the task's signal aborts. */
   leave(): void;
+  /**
+   * The shared outcome for a caller with its own signal: when that signal aborts first, this caller
+   * leaves and gets the signal's reason, while the task goes on for the others.
+   */
+  wait(signal: AbortSignal): Promise<T>;
 }
 
 interface Entry<T> {
@@ -43,17 +51,23 @@ export class InFlight<T> {
     const joined = entry;
     joined.waiting++;
     let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      if (--joined.waiting === 0) {
+        if (this.running.get(key) === joined) this.running.delete(key);
+        joined.controller.abort(new SyncError('ERR_ABORTED', 'Every caller of the shared request left'));
+      }
+    };
     return {
       promise: joined.promise,
       leader,
-      leave: () => {
-        if (left) return;
-        left = true;
-        if (--joined.waiting === 0) {
-          if (this.running.get(key) === joined) this.running.delete(key);
-          joined.controller.abort();
-        }
-      },
+      leave,
+      wait: (signal) =>
+        untilAborted(joined.promise, signal).catch((error: unknown) => {
+          if (signal.aborted) leave();
+          throw error;
+        }),
     };
   }
 }

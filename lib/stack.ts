@@ -1,5 +1,5 @@
-import compose from 'koa-compose';
-import type { Middleware, Placement, StepOrigin, SyncContext } from './types';
+import { compose, type Pipeline } from './compose';
+import type { Middleware, Placement, StepOrder, StepOrigin } from './types';
 
 export interface StackEntry {
   readonly name: string;
@@ -7,7 +7,7 @@ export interface StackEntry {
   readonly origin: StepOrigin;
 }
 
-export type Pipeline = (ctx: SyncContext) => Promise<void>;
+export type { Pipeline };
 
 /** Where `use()` puts a step that names no place: just inside the user steps, before the first of these. */
 const DEFAULT_ANCHORS = ['cache', 'parse', 'transport'];
@@ -36,6 +36,10 @@ export class MiddlewareStack {
     return this.indexOf(name) !== -1;
   }
 
+  /**
+   * Inserts a step. Without a placement it goes before the first of `cache`, `parse`, `transport`,
+   * moved as little as needed to honour every step's `order`; a placement that breaks one throws.
+   */
   add(
     name: string | undefined,
     middleware: Middleware,
@@ -53,8 +57,11 @@ export class MiddlewareStack {
         ? this.anchorIndex(placement.before)
         : placement.after !== undefined
           ? this.anchorIndex(placement.after) + 1
-          : this.defaultIndex();
-    this.entries.splice(index, 0, { name: stepName, middleware, origin });
+          : this.allowedIndex(stepName, middleware, this.defaultIndex());
+    const entries = this.entries.slice();
+    entries.splice(index, 0, { name: stepName, middleware, origin });
+    checkOrder(entries);
+    this.entries = entries;
     this.composed = undefined;
   }
 
@@ -66,8 +73,21 @@ export class MiddlewareStack {
   replace(name: string, middleware: Middleware): void {
     checkMiddleware(middleware);
     const index = this.anchorIndex(name);
-    this.entries[index] = { name, middleware, origin: this.entries[index].origin };
+    const entries = this.entries.slice();
+    entries[index] = { name, middleware, origin: this.entries[index].origin };
+    checkOrder(entries);
+    this.entries = entries;
     this.composed = undefined;
+  }
+
+  /** This stack plus a call's own steps (origin `per-request`), placed as `add` places them. */
+  withRequestSteps(middleware: unknown): MiddlewareStack {
+    if (!Array.isArray(middleware)) {
+      throw new TypeError(`options.middleware must be an array of middleware functions, got ${typeof middleware}`);
+    }
+    const stack = this.clone();
+    for (const step of middleware) stack.add(undefined, step, {}, 'per-request');
+    return stack;
   }
 
   clone(): MiddlewareStack {
@@ -97,6 +117,28 @@ export class MiddlewareStack {
     return this.entries.length;
   }
 
+  /** `preferred`, moved into the range every order rule that involves `name` allows. */
+  private allowedIndex(name: string, middleware: Middleware, preferred: number): number {
+    let low = 0;
+    let high = this.entries.length;
+    const own = middleware.order;
+    for (const other of own?.before ?? []) {
+      const index = this.indexOf(other);
+      if (index !== -1) high = Math.min(high, index);
+    }
+    for (const other of own?.after ?? []) {
+      const index = this.indexOf(other);
+      if (index !== -1) low = Math.max(low, index + 1);
+    }
+    this.entries.forEach((entry, index) => {
+      const order = entry.middleware.order;
+      if (order?.before?.includes(name)) low = Math.max(low, index + 1);
+      if (order?.after?.includes(name)) high = Math.min(high, index);
+    });
+    // When the rules contradict each other, checkOrder names the one that breaks.
+    return Math.min(Math.max(preferred, low), high);
+  }
+
   private freeName(base: string): string {
     if (!this.has(base)) return base;
     let n = 2;
@@ -116,6 +158,37 @@ function checkMiddleware(middleware: unknown): asserts middleware is Middleware 
   if (typeof middleware !== 'function') {
     throw new TypeError(`Middleware must be a function (ctx, next) => Promise<void>, got ${typeof middleware}`);
   }
+  const order: unknown = (middleware as Middleware).order;
+  if (order === undefined) return;
+  const label = `The order of step "${middleware.name || 'middleware'}"`;
+  if (order === null || typeof order !== 'object') throw new TypeError(`${label} must be an object { before, after }`);
+  for (const key of ['before', 'after'] as const) {
+    const names = (order as StepOrder)[key];
+    if (names !== undefined && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) {
+      throw new TypeError(`${label}: "${key}" must be an array of step names`);
+    }
+  }
+}
+
+/** Throws at the first step whose declared `order` the list breaks, naming both steps. */
+function checkOrder(entries: readonly StackEntry[]): void {
+  entries.forEach((entry, index) => {
+    const order = entry.middleware.order;
+    if (!order) return;
+    const why = order.reason ? ` (${order.reason})` : '';
+    for (const other of order.before ?? []) {
+      const at = entries.findIndex((candidate) => candidate.name === other);
+      if (at !== -1 && at < index) {
+        throw new Error(`Step "${entry.name}" must sit before (outside) "${other}"${why}, but it would run inside it`);
+      }
+    }
+    for (const other of order.after ?? []) {
+      const at = entries.findIndex((candidate) => candidate.name === other);
+      if (at !== -1 && at > index) {
+        throw new Error(`Step "${entry.name}" must sit after (inside) "${other}"${why}, but it would run outside it`);
+      }
+    }
+  });
 }
 
 /**

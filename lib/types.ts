@@ -87,11 +87,45 @@ export interface SyncContext {
   abort(error: SyncError): void;
 }
 
-/** A koa-style step: do something, `await next()` to run the steps inside, look at `ctx.response`. */
-export type Middleware = (ctx: SyncContext, next: () => Promise<void>) => Promise<void> | void;
+/**
+ * Runs the steps inside the current one. It may be called again after it settled (a retry), and
+ * `next(other)` runs the inner steps on another context (a request shared by several calls).
+ */
+export type Next = (ctx?: SyncContext) => Promise<void>;
+
+/**
+ * A koa-style step: do something, `await next()` to run the steps inside, look at `ctx.response`.
+ * A step may carry an `order` declaring where it must sit (see {@link StepOrder}).
+ */
+export interface Middleware {
+  (ctx: SyncContext, next: Next): Promise<void> | void;
+  /** Where this step must sit relative to other steps, checked by `use`, `replace` and per-request steps. */
+  order?: StepOrder;
+}
+
+/**
+ * Where a step must sit, by the names of other steps (outermost first). A rule applies only while
+ * the named step is in the stack. `use()` without a placement puts the step where its rules allow
+ * (just before `cache` when they allow that); a placement that breaks a rule throws, naming both steps.
+ * @example retryStep.order = { after: ['timeout'], before: ['parse'], reason: 'shouldRetry sees parsed bodies' }
+ */
+export interface StepOrder {
+  /** Steps this one must wrap: it sits before (outside) each of them. */
+  before?: readonly string[];
+  /** Steps that must wrap this one: it sits after (inside) each of them. */
+  after?: readonly string[];
+  /** Why, quoted in the error when a placement breaks the rule. */
+  reason?: string;
+}
 
 /** Where a step comes from, as `sync.print()` shows it. */
 export type StepOrigin = 'built-in' | 'instance' | 'per-request';
+
+/** What `sync.print(options)` draws: the stack a call with these options runs through. */
+export interface PrintOptions {
+  /** Per-request steps, as a call's `options.middleware`; drawn with the origin `per-request`. */
+  middleware?: readonly Middleware[];
+}
 
 /** Place a step relative to another one, by name. */
 export interface Placement {
@@ -159,6 +193,12 @@ export interface SyncOptions {
    * @default undefined (private requests bypass the cache)
    */
   cacheScope?: CacheScope;
+  /**
+   * Steps for this call only, placed as `use()` places them (just before `cache`, or where their
+   * `order` requires) and drawn as `per-request` by `sync.print({ middleware })`.
+   * @example model.fetch({ middleware: [headers({ 'x-trace-id': id })] })
+   */
+  middleware?: readonly Middleware[];
   /** Set on success: the response status and headers (as backbone-super-sync 1.1.1 did). */
   res?: { status: number; headers: Headers };
   /** Set by Backbone's error wrapper: the failed call's textStatus and errorThrown. */
@@ -257,8 +297,12 @@ export interface SyncInstance extends Required<Omit<SyncConfig, 'agent' | 'cache
   replace(name: string, middleware: Middleware): SyncInstance;
   /** The step names, outermost first. */
   steps(): string[];
-  /** A text picture of the onion: the request goes down, the response comes back up. */
-  print(): string;
+  /**
+   * A text picture of the onion with each step's origin (built-in, instance, per-request): the request
+   * goes down, the response comes back up. Pass a call's `{ middleware }` to see where its per-request
+   * steps go.
+   */
+  print(options?: PrintOptions): string;
   /** A child instance that starts from this one's stack and configuration; its edits stay its own. */
   extend(config?: SyncConfig): SyncInstance;
 }

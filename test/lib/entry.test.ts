@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { assertFreshBuild } from '../helpers/built-package';
 
 // The built package, resolved by its own name (Node's package self-reference through "exports").
 const root = path.join(__dirname, '..', '..');
@@ -10,7 +10,11 @@ function node(args: string[]): string {
 }
 
 beforeAll(() => {
-  if (!existsSync(path.join(root, 'dist/cjs/lib/cjs.js'))) node(['scripts/build.mjs']);
+  try {
+    assertFreshBuild();
+  } catch {
+    node(['scripts/build.mjs']);
+  }
 }, 120000);
 
 describe('package entry points', () => {

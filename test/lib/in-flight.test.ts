@@ -59,3 +59,38 @@ describe('InFlight', () => {
     expect(inFlight.size).toBe(0);
   });
 });
+
+describe('InFlight ticket.wait(signal)', () => {
+  test('a caller whose signal aborts stops waiting and leaves; the task goes on for the others', async () => {
+    const inFlight = new InFlight<number>();
+    const task = deferred<number>();
+    let taskSignal: AbortSignal | undefined;
+    const a = inFlight.join('k', (signal) => {
+      taskSignal = signal;
+      return task.promise;
+    });
+    const b = inFlight.join('k', () => task.promise);
+    const mine = new AbortController();
+    const waiting = a.wait(mine.signal);
+    mine.abort(new Error('left early'));
+    await expect(waiting).rejects.toThrow('left early');
+    expect(taskSignal?.aborted).toBe(false);
+    task.resolve(5);
+    await expect(b.wait(new AbortController().signal)).resolves.toBe(5);
+  });
+
+  test('when the last caller leaves through wait(), the task signal aborts with a SyncError', async () => {
+    const inFlight = new InFlight<number>();
+    let taskSignal: AbortSignal | undefined;
+    const ticket = inFlight.join('k', (signal) => {
+      taskSignal = signal;
+      return new Promise(() => {});
+    });
+    const mine = new AbortController();
+    mine.abort();
+    await expect(ticket.wait(mine.signal)).rejects.toBeDefined();
+    expect(taskSignal?.aborted).toBe(true);
+    expect(taskSignal?.reason).toMatchObject({ name: 'SyncError', code: 'ERR_ABORTED' });
+    expect(inFlight.size).toBe(0);
+  });
+});

@@ -25,6 +25,19 @@ describe('runtime.browser (the browser side of the seam)', () => {
     );
   });
 
+  it('hmacSha256Hex, randomSecret and utf8Length agree with node:crypto and Buffer', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), fc.string({ unit: 'grapheme', maxLength: 200 }), (secret, text) => {
+        expect(browser.hmacSha256Hex(secret, text)).toBe(node.hmacSha256Hex(secret, text));
+        expect(browser.utf8Length(text)).toBe(node.utf8Length(text));
+      }),
+      { numRuns: 300 },
+    );
+    const secrets = new Set(Array.from({ length: 20 }, () => browser.randomSecret()));
+    expect(secrets.size).toBe(20);
+    for (const secret of secrets) expect(secret).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('statusTextOf prefers what XHR reported, then a table, then nothing', () => {
     expect(browser.statusTextOf(404, 'Nope')).toBe('Nope');
     expect(browser.statusTextOf(404, '')).toBe('Not Found');

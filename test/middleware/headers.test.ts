@@ -1,6 +1,8 @@
-import { headers } from '../../middleware/headers';
+import { createSync } from '../../lib/index';
 import { SyncError } from '../../lib/errors';
+import { headers } from '../../middleware/index';
 import { fakeContext } from '../helpers/fake-context';
+import { TestServer } from '../helpers/test-server';
 
 const next = () => Promise.resolve();
 
@@ -52,28 +54,58 @@ describe('headers() built-in step', () => {
   });
 });
 
-describe('headers(objectOrFunction) injection step', () => {
-  test('adds the given headers, overriding earlier ones, and calls next', async () => {
-    const ctx = fakeContext({ headers: { 'x-xapp-token': 'old' } });
-    const inner = jest.fn(next);
-    await headers({ 'X-Xapp-Token': 'new' })(ctx, inner);
-    expect(ctx.request.headers['x-xapp-token']).toBe('new');
-    expect(inner).toHaveBeenCalledTimes(1);
+describe('headers(objectOrFunction)', () => {
+  test('anything but an object or a function throws a TypeError at setup', () => {
+    for (const bad of [null, 'x-token: 1', 42]) {
+      expect(() => headers(bad as never)).toThrow(
+        'headers() takes an object or a function of the context returning one',
+      );
+    }
   });
 
-  test('takes a function of the context', async () => {
-    const ctx = fakeContext({ url: 'http://api.test/users/1' });
-    await headers((c) => ({ 'x-url': c.request.url }))(ctx, next);
-    expect(ctx.request.headers['x-url']).toBe('http://api.test/users/1');
+  test('is a named step that adds the headers, lower-cased, and calls next', async () => {
+    const step = headers({ 'X-Xapp-Token': 'abc', 'X-Count': 2 as never });
+    expect(step.name).toBe('headers');
+    const ctx = fakeContext({ headers: { accept: 'application/json' } });
+    const next = jest.fn(async () => {});
+    await step(ctx, next);
+    expect(ctx.request.headers).toEqual({ accept: 'application/json', 'x-xapp-token': 'abc', 'x-count': '2' });
+    expect(next).toHaveBeenCalledTimes(1);
   });
 
-  test('bad arguments throw a TypeError at setup', () => {
-    expect(() => headers(42 as never)).toThrow(TypeError);
-    expect(() => headers(null as never)).toThrow(TypeError);
+  test('a function is called with each call’s context', async () => {
+    const step = headers((ctx) => ({ 'x-model-url': String(ctx.request.url) }));
+    const ctx = fakeContext({ url: 'http://api.test/a' });
+    await step(ctx, async () => {});
+    expect(ctx.request.headers['x-model-url']).toBe('http://api.test/a');
   });
 
-  test('the step function is named, for print() and stack traces', () => {
-    expect(headers().name).toBe('headers');
-    expect(headers({}).name).toBe('headers');
+  describe('on a real server', () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await TestServer.start();
+    });
+    afterAll(() => server.close());
+
+    test('use(headers(...)) sends them on every call; its name in the stack is headers-2', async () => {
+      let token = 'first';
+      const sync = createSync().use(headers(() => ({ 'x-xapp-token': token })));
+      expect(sync.steps()).toEqual(['timeout', 'headers', 'headers-2', 'cache', 'parse', 'transport']);
+      await sync('read', { url: server.url('/a') });
+      expect(server.last().headers['x-xapp-token']).toBe('first');
+      token = 'second';
+      await sync('read', { url: server.url('/a') });
+      expect(server.last().headers['x-xapp-token']).toBe('second');
+    });
+
+    test('a value that could split the header line fails the call, and nothing is sent', async () => {
+      const before = server.requests.length;
+      const sync = createSync().use('xapp', headers({ 'x-xapp-token': 'a\r\nx-evil: 1' }));
+      await expect(sync('read', { url: server.url('/a') })).rejects.toMatchObject({
+        code: 'ERR_INVALID_REQUEST',
+        message: 'Header "x-xapp-token" in headers() contains CR, LF or NUL',
+      });
+      expect(server.requests.length).toBe(before);
+    });
   });
 });

@@ -1,0 +1,53 @@
+import { SyncError } from './errors';
+import type { Next, SyncContext, SyncResponse } from './types';
+
+/**
+ * Runs the steps inside the current one for a request that several calls share (dedupe, a cache's
+ * coalesced miss). They run on a context of their own whose signal is the shared task's `signal`
+ * (aborted only when every caller has left), never on the first caller's: that caller's abort or
+ * timeout must not cut the request the others wait for. Resolves with the response they set.
+ */
+export function runShared(ctx: SyncContext, next: Next, signal: AbortSignal): Promise<SyncResponse> {
+  const controller = new AbortController();
+  const follow = () => controller.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  const shared: SyncContext = {
+    method: ctx.method,
+    model: ctx.model,
+    options: ctx.options,
+    sync: ctx.sync,
+    xhr: ctx.xhr,
+    request: { ...ctx.request, headers: { ...ctx.request.headers } },
+    response: undefined,
+    state: {},
+    signal: controller.signal,
+    // Each caller bounds its own wait; the shared request ends when the last one leaves.
+    deadline: Infinity,
+    abort: (error) => controller.abort(error),
+  };
+  return new Promise<SyncResponse>((resolve, reject) => {
+    const onAbort = () => reject(controller.signal.reason);
+    if (controller.signal.aborted) return onAbort();
+    controller.signal.addEventListener('abort', onAbort, { once: true });
+    next(shared).then(() => {
+      const response = shared.response;
+      if (response) resolve(response);
+      else reject(new SyncError('ERR_MIDDLEWARE', 'The shared request finished without a response', describe(ctx)));
+    }, reject);
+  }).finally(() => signal.removeEventListener('abort', follow));
+}
+
+/** A caller's own copy of a shared response: its headers and any decoded body are not shared. */
+export function copyResponse(response: SyncResponse): SyncResponse {
+  const body = response.body;
+  return {
+    ...response,
+    headers: { ...response.headers },
+    body: body !== null && typeof body === 'object' ? structuredClone(body) : body,
+  };
+}
+
+function describe(ctx: SyncContext) {
+  return { method: ctx.request.method, url: ctx.request.url };
+}
