@@ -1,6 +1,6 @@
-import { createSync } from '../lib/index';
 import type { Middleware, SyncInstance, SyncModel, SyncOptions } from '../lib/index';
 import { median } from './measure';
+import { createSync } from './package';
 import { ARTWORK_TEXT } from './server';
 
 const BATCH = 64;
@@ -51,7 +51,7 @@ export async function cpuPerCall(sync: SyncInstance, calls: number): Promise<num
 export interface PipelineResult {
   /** µs of CPU per call through the default stack, transport stubbed (median of the rounds). */
   perCallUs: number;
-  /** µs of CPU per extra pass-through step: (stack + N steps - stack) / N. */
+  /** µs of CPU per extra pass-through step: the median over rounds of (stack + N steps - stack) / N. */
   perMiddlewareUs: number;
   extraSteps: number;
   /** µs of JSON.parse of the 1 KB body alone: part of perCallUs (the parse step does it). */
@@ -61,24 +61,32 @@ export interface PipelineResult {
   samples: { base: number[]; extra: number[] };
 }
 
-/** Alternates the bare stack and the stack with `extraSteps` pass-through steps, round by round. */
+/**
+ * Alternates the bare stack and the stack with `extraSteps` pass-through steps, round by round; each
+ * round's pair gives one per-step cost, so drift in the machine's load cancels out of it.
+ */
 export async function measurePipeline(quick: boolean): Promise<PipelineResult> {
-  const extraSteps = 10;
-  const rounds = quick ? 3 : 7;
+  const extraSteps = 20;
+  const rounds = quick ? 3 : 9;
   const callsPerRound = quick ? 20_000 : 100_000;
   const base = stubbedSync(0);
   const extra = stubbedSync(extraSteps);
   await cpuPerCall(base, callsPerRound / 2);
   await cpuPerCall(extra, callsPerRound / 2);
   const samples = { base: [] as number[], extra: [] as number[] };
+  const perStep: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    samples.base.push(await cpuPerCall(base, callsPerRound));
-    samples.extra.push(await cpuPerCall(extra, callsPerRound));
+    const first = round % 2 === 0 ? base : extra;
+    const a = await cpuPerCall(first, callsPerRound);
+    const b = await cpuPerCall(first === base ? extra : base, callsPerRound);
+    const [baseUs, extraUs] = first === base ? [a, b] : [b, a];
+    samples.base.push(baseUs);
+    samples.extra.push(extraUs);
+    perStep.push((extraUs - baseUs) / extraSteps);
   }
-  const perCallUs = median(samples.base);
   return {
-    perCallUs,
-    perMiddlewareUs: (median(samples.extra) - perCallUs) / extraSteps,
+    perCallUs: median(samples.base),
+    perMiddlewareUs: median(perStep),
     extraSteps,
     jsonParseUs: jsonParseCost(callsPerRound),
     rounds,

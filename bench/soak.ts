@@ -8,8 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import Backbone from 'backbone';
-import { createSync } from '../lib/index';
-import { defaultAgent } from '../lib/runtime';
+import { createSync, runtime } from './package';
 import { CACHE_NA, cacheAvailable } from './rows';
 import { startBenchServer } from './server';
 
@@ -20,6 +19,9 @@ const SAMPLE_EVERY = TOTAL / 10;
 const MAX_GROWTH_BYTES = 5 * 1024 * 1024;
 const HOT = '/items/hot-';
 const HOT_URLS = 50;
+const COLD = '/items/cold-';
+/** More URLs than the memory store's 1,000 entries: each is evicted before it comes back. */
+const COLD_URLS = 5000;
 /** A call that has not settled after this long counts as never settling. */
 const STALL_MS = 30_000;
 
@@ -87,6 +89,8 @@ async function main(): Promise<void> {
   const Model = Backbone.Model.extend({ sync });
   const inFlight = new Set<CallRecord>();
   server.requestsTo(HOT);
+  server.requestsTo(COLD);
+  const urlsUsed = { hit: 0, miss: 0 };
 
   function start(i: number): Promise<void> {
     const kind = MIX[i % MIX.length];
@@ -169,10 +173,9 @@ async function main(): Promise<void> {
   function urlFor(kind: Kind, i: number): string {
     switch (kind) {
       case 'hit':
-        return `${origin}${HOT}${i % HOT_URLS}`;
+        return `${origin}${HOT}${urlsUsed.hit++ % HOT_URLS}`;
       case 'miss':
-        // 5,000 URLs in turn: each is evicted from the 1,000-entry memory store before it comes back.
-        return `${origin}/items/cold-${i % 5000}`;
+        return `${origin}${COLD}${urlsUsed.miss++ % COLD_URLS}`;
       case '404':
         return `${origin}/missing/${i % 100}`;
       default:
@@ -213,7 +216,8 @@ async function main(): Promise<void> {
   // A call that settles a second time does so soon after the first (a late response, a timer).
   await new Promise((resolve) => setTimeout(resolve, 300));
   const hotRequests = server.requestsTo(HOT);
-  defaultAgent(origin).destroy();
+  const coldRequests = server.requestsTo(COLD);
+  runtime.defaultAgent(origin).destroy();
   await server.close();
   const leaked = await leftoverResources(baseline);
 
@@ -229,7 +233,8 @@ async function main(): Promise<void> {
   // One miss per hot URL, twice at most (a call may start between a miss's answer and its write).
   if (withCache && hotRequests > 2 * HOT_URLS) failures.push(`${hotRequests} cache-hit reads reached the server`);
   const hitCalls = outcomes.get('hit -> success') ?? 0;
-  report(failures.length === 0, withCache, runMs, growth, leaked, { hitCalls, hotRequests });
+  const missCalls = outcomes.get('miss -> success') ?? 0;
+  report(failures.length === 0, withCache, runMs, growth, leaked, { hitCalls, hotRequests, missCalls, coldRequests });
   for (const failure of failures) console.error(`FAIL: ${failure}`);
   if (failures.length) process.exit(1);
 }
@@ -272,7 +277,7 @@ function report(
   runMs: number,
   growthMB = NaN,
   leaked: string[] = [],
-  hot?: { hitCalls: number; hotRequests: number },
+  hot?: { hitCalls: number; hotRequests: number; missCalls: number; coldRequests: number },
 ): void {
   console.log(
     `soak: ${TOTAL.toLocaleString('en-US')} fetch calls, ${CONCURRENCY} at once, ${(runMs / 1000).toFixed(1)} s`,
@@ -280,8 +285,9 @@ function report(
   if (!withCache) console.log(`cache hits: ${CACHE_NA}; the 'hit' calls were sent to the server`);
   else if (hot) {
     console.log(
-      `cache: ${hot.hitCalls} 'hit' calls on ${HOT_URLS} URLs; ${hot.hotRequests} reached the server ` +
-        `(the first miss of each URL)`,
+      `cache: ${hot.hitCalls} 'hit' calls on ${HOT_URLS} URLs, ${hot.hotRequests} reached the server ` +
+        `(the first miss of each URL); ${hot.missCalls} 'miss' calls on ${COLD_URLS} URLs, ` +
+        `${hot.coldRequests} reached the server`,
     );
   }
   console.log('heap used after forced GC:');
