@@ -4,13 +4,11 @@ import { missesOf, storeOf, usedStateOf, type SharedResponse } from '../lib/cach
 import { credentialOf, plainReadKey, readKey, userSuffix } from '../lib/cache/keys';
 import { stateOf, urlBase, type StoreState } from '../lib/cache/store-state';
 import { statusTextOf } from '../lib/runtime';
-import type { Middleware, SyncContext, SyncModel, SyncResponse } from '../lib/types';
+import { runShared } from '../lib/shared-request';
+import type { Middleware, Next, SyncContext, SyncModel, SyncResponse } from '../lib/types';
 
 /** How the cache step answered a read, in `ctx.state.cache`. */
 export type CacheOutcome = 'hit' | 'miss' | 'shared' | 'bypass';
-
-/** Thrown to the followers of a miss whose leader was aborted: they fetch again instead of failing. */
-const LEADER_LEFT = Symbol('leader left');
 
 /**
  * `cache: true` reads, from `sync.cacheClient` (or the instance's memory store). A hit answers without
@@ -56,40 +54,23 @@ async function cachedRead(ctx: SyncContext, next: () => Promise<void>): Promise<
 
   // A write to this URL starts a new generation: calls after it never join a fetch begun before it.
   const flightKey = `${key}\n${state.staleBefore(base)}`;
-  const misses = missesOf(sync);
-  for (;;) {
-    const fetchedAt = Date.now();
-    const ticket = misses.join(flightKey, () => lead(ctx, next));
-    try {
-      const shared = await ticket.promise;
-      if (ticket.leader) {
-        ctx.state.cache = 'miss' satisfies CacheOutcome;
-        if (ttl > 0) storeAfterAnswer(ctx, state, key, base, ttl, fetchedAt, shared.parsedAsJSON);
-      } else {
-        ctx.response = followerResponse(ctx, shared);
-        ctx.state.cache = 'shared' satisfies CacheOutcome;
-      }
-      return;
-    } catch (error) {
-      if (error !== LEADER_LEFT) throw error;
-      if (ticket.leader) throw (ctx.signal.reason as unknown) ?? error;
-    } finally {
-      ticket.leave();
-    }
+  // The fetch runs on its own signal (as dedupe's does): one caller's abort or timeout does not cut
+  // the request the others wait for; it is aborted only when every caller has left.
+  const ticket = missesOf(sync).join(flightKey, (signal) => fetchShared(ctx, next, signal));
+  const shared = await ticket.wait(ctx.signal);
+  ctx.response = ticket.leader ? leaderResponse(shared) : followerResponse(ctx, shared);
+  ctx.state.cache = (ticket.leader ? 'miss' : 'shared') satisfies CacheOutcome;
+  // Whoever gets the answer first stores it, so an aborted leader does not cost the entry.
+  if (!shared.claimed) {
+    shared.claimed = true;
+    if (ttl > 0) storeAfterAnswer(ctx, state, key, base, ttl, shared.fetchedAt, shared.parsedAsJSON);
   }
 }
 
-/** The first caller of a cold key fetches it with its own context; the others copy its answer. */
-async function lead(ctx: SyncContext, next: () => Promise<void>): Promise<SharedResponse> {
-  try {
-    await next();
-  } catch (error) {
-    // The leader's own abort or timeout is not the upstream's answer: the others fetch again.
-    if (ctx.signal.aborted) throw LEADER_LEFT;
-    throw error;
-  }
-  const response = ctx.response;
-  if (!response) throw new SyncError('ERR_MIDDLEWARE', 'The stack inside cache set no ctx.response');
+/** The request of a cold key, run once for every caller of it (`runShared`, dedupe's mechanism too). */
+async function fetchShared(ctx: SyncContext, next: Next, signal: AbortSignal): Promise<SharedResponse> {
+  const fetchedAt = Date.now();
+  const response = await runShared(ctx, next, signal);
   return {
     status: response.status,
     statusText: response.statusText,
@@ -97,7 +78,15 @@ async function lead(ctx: SyncContext, next: () => Promise<void>): Promise<Shared
     text: response.text,
     body: response.body,
     parsedAsJSON: isJSONBody(ctx, response),
+    fetchedAt,
+    claimed: false,
   };
+}
+
+/** The leader's own parse made `body` for it; the headers are copied, as every caller gets its own. */
+function leaderResponse(shared: SharedResponse): SyncResponse {
+  const { status, statusText, text, body } = shared;
+  return { status, statusText, headers: { ...shared.headers }, text, body, fromCache: false };
 }
 
 function storeAfterAnswer(

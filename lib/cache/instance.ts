@@ -13,6 +13,10 @@ export interface SharedResponse {
   body: unknown;
   /** The leader's body is parsed JSON of `text` (so followers may parse `text` again). */
   parsedAsJSON: boolean;
+  /** When the request started: an entry is not stored if the URL was written to after this. */
+  fetchedAt: number;
+  /** Set by the first caller to get the answer, which stores it. */
+  claimed: boolean;
 }
 
 interface InstanceCache {

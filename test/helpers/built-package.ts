@@ -15,7 +15,7 @@ export function assertFreshBuild(): void {
   }
   const built = statSync(BUILT_ENTRY).mtimeMs;
   for (const folder of ['lib', 'middleware']) {
-    for (const file of readdirSync(path.join(ROOT, folder))) {
+    for (const file of readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' })) {
       if (file.endsWith('.ts') && statSync(path.join(ROOT, folder, file)).mtimeMs > built) {
         throw new Error(`dist/ is older than ${folder}/${file}: run \`npm run build\` first`);
       }

@@ -1,14 +1,5 @@
 import { InFlight } from '../../lib/in-flight';
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../helpers/deferred';
 
 describe('InFlight', () => {
   test('callers of the same key share one task; the first is the leader', async () => {

@@ -1,16 +1,7 @@
 import { createSync, SyncError } from '../../lib/index';
 import { auth } from '../../middleware/index';
 import { TestServer, sendJSON } from '../helpers/test-server';
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../helpers/deferred';
 
 describe('auth() setup', () => {
   test('bad arguments throw a TypeError at setup', () => {

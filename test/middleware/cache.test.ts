@@ -395,8 +395,33 @@ describe('cache step: coalesced misses', () => {
     leader.abort(); // while its request is on the wire
     await expect(leader).rejects.toMatchObject({ textStatus: 'abort' });
     const bodies = await Promise.all(followers);
-    expect(bodies[0]).toEqual(bodies[1]);
-    expect(hits).toBe(2);
+    expect(bodies[0]).toEqual({ hits: 1 });
+    expect(bodies[1]).toEqual({ hits: 1 });
+    expect(bodies[0]).not.toBe(bodies[1]);
+    // The request went on for the followers (it runs on the shared signal, not the leader's)...
+    expect(hits).toBe(1);
+    // ...and its answer was stored although the leader that started it had left.
+    await expect(read(sync, url)).resolves.toEqual({ hits: 1 });
+    expect(hits).toBe(1);
+  });
+
+  test('when every caller of a cold key aborts, the shared request is aborted too', async () => {
+    const sync = createSync();
+    const path = `/hang${++counter}`;
+    let closed = false;
+    let hits = 0;
+    server.route(path, (_req, res) => {
+      hits++;
+      res.on('close', () => (closed = true));
+    });
+    const url = server.url(path);
+    const callers = [read(sync, url, { error: () => {} }), read(sync, url, { error: () => {} })];
+    while (hits === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const caller of callers) caller.abort();
+    await Promise.allSettled(callers);
+    for (let i = 0; i < 200 && !closed; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(closed).toBe(true);
+    expect(hits).toBe(1);
   });
 
   test('private (bypassing) reads are never coalesced with others', async () => {

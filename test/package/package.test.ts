@@ -91,7 +91,7 @@ describe('the tarball', () => {
     ]);
     // Every source file ships compiled, with its types, and nothing else from the repository does.
     const sources = ['lib', 'middleware'].flatMap((folder) =>
-      readdirSync(path.join(ROOT, folder))
+      readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' })
         .filter((file) => file.endsWith('.ts'))
         .map((file) => `${folder}/${file.slice(0, -3)}`),
     );

@@ -73,6 +73,29 @@ const cases: Record<string, (arg: Json) => Promise<Json>> = {
     return { titles: books.pluck('title'), totalHeader: xhr.getResponseHeader('X-Total-Count') };
   },
 
+  async cache() {
+    // A fresh instance, so its memory store starts empty; the second and third reads are hits.
+    const cached = createSync();
+    const CachedBook = Backbone.Model.extend({ urlRoot: '/books', sync: cached });
+    const outcomes: Json[] = [];
+    cached.use('observe-cache', async (ctx, next) => {
+      await next();
+      outcomes.push({ fromCache: ctx.response?.fromCache ?? null, cache: ctx.state.cache ?? null });
+    });
+    const titles: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const book = new CachedBook({ id: 1 });
+      await book.fetch({ cache: true, data: { tag: 'cache' } });
+      titles.push(book.get('title'));
+    }
+    // A save through the same instance forgets the cached read of the model's URL.
+    await new CachedBook({ id: 1 }).save({ title: 'Dune' }, { patch: true });
+    const after = new CachedBook({ id: 1 });
+    await after.fetch({ cache: true, data: { tag: 'cache' } });
+    titles.push(after.get('title'));
+    return { titles, outcomes: outcomes.filter((o) => o.cache !== null) };
+  },
+
   async headersAndMiddleware() {
     const seenOnTheWayUp: Json[] = [];
     const tenant: Middleware = (ctx, next) => {
