@@ -9,13 +9,9 @@ function node(args: string[]): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim();
 }
 
-beforeAll(() => {
-  try {
-    assertFreshBuild();
-  } catch {
-    node(['scripts/build.mjs']);
-  }
-}, 120000);
+// Built by `npm test` before jest runs; rebuilding here would race the browser and package suites,
+// which read dist/ at the same time.
+beforeAll(() => assertFreshBuild());
 
 describe('package entry points', () => {
   test("require('backbone-super-sync') is the sync function, with the named exports on it", () => {
