@@ -11,8 +11,11 @@ export interface LogEntry {
   status: number;
   /** Milliseconds from this step down and back, rounded. */
   duration: number;
-  /** 'hit' when a cache step answered (`ctx.response.fromCache`). */
-  cache: 'hit' | 'miss';
+  /**
+   * 'hit' when a cache step answered (`ctx.response.fromCache`), 'miss' when the call asked the cache and
+   * went to the network, 'off' when it did not use the cache (no `cache: true`, a write, or a private read).
+   */
+  cache: 'hit' | 'miss' | 'off';
   /** Retries made by a `retry()` step inside this one (`ctx.state.retries`). */
   retries: number;
   /** The failure's code, when the call failed. */
@@ -25,7 +28,7 @@ export interface LogEntry {
 export interface LoggerOptions {
   /** Where each line goes. @default console.log */
   log?: (line: string) => void;
-  /** Turns an entry into the line. @default `GET /books/1 200 12ms cache=miss retries=0` */
+  /** Turns an entry into the line. @default `GET /books/1 200 12ms cache=off retries=0` */
   format?: (entry: LogEntry) => string;
   /**
    * Header names whose values are never logged, on top of Authorization, Cookie, Proxy-Authorization
@@ -84,12 +87,18 @@ function entryOf(ctx: SyncContext, started: number, failure: unknown, secretName
     url: withQuery(request.url, request.query),
     status: response?.status ?? (failure instanceof SyncError ? failure.status : 0),
     duration: Math.round(performance.now() - started),
-    cache: response?.fromCache ? 'hit' : 'miss',
+    cache: cacheOutcome(ctx),
     retries: typeof retries === 'number' ? retries : 0,
     error: failure === undefined ? undefined : failure instanceof SyncError ? failure.code : 'ERR_MIDDLEWARE',
     headers,
     ctx,
   };
+}
+
+function cacheOutcome(ctx: SyncContext): LogEntry['cache'] {
+  if (ctx.response?.fromCache) return 'hit';
+  const outcome = ctx.state.cache;
+  return outcome === undefined || outcome === 'bypass' ? 'off' : 'miss';
 }
 
 function formatLine(entry: LogEntry): string {

@@ -17,7 +17,7 @@ test('examples/auth-and-logging.ts refreshes once for three 401s, logs each call
   expect(logLines).toHaveLength(4);
   for (const id of ['a', 'b', 'c', 'd']) {
     expect(logLines).toContainEqual(
-      expect.stringMatching(new RegExp(`GET http://127\\.0\\.0\\.1:\\d+/docs/${id} 200 <n>ms cache=miss retries=0$`)),
+      expect.stringMatching(new RegExp(`GET http://127\\.0\\.0\\.1:\\d+/docs/${id} 200 <n>ms cache=off retries=0$`)),
     );
   }
   expect(stdout).not.toMatch(/token-\d/);

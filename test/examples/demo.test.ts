@@ -9,7 +9,7 @@ test('examples/demo.ts (npm start) prints the stack, a CRUD round trip through t
   expect(stdout).toMatch(/┌ logger \(instance\) ─+┐/);
   for (const verb of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
     expect(stdout).toMatch(
-      new RegExp(`^  ${verb} http://127\\.0\\.0\\.1:\\d+/books\\S* 20[014] \\d+ms cache=miss retries=0$`, 'm'),
+      new RegExp(`^  ${verb} http://127\\.0\\.0\\.1:\\d+/books\\S* 20[014] \\d+ms cache=off retries=0$`, 'm'),
     );
   }
   expect(stdout).toContain('fetched: {"id":1,"title":"Dune","author":"Herbert"}');

@@ -13,9 +13,9 @@ test('examples/retry-and-dedupe.ts retries the flaky endpoint and makes one requ
     'burst: 20 fetches, 1 request(s) to /popular; views seen by the others: 1000',
     'a later read: 2 requests to /popular in all',
     'log (durations removed):',
-    '  GET /flaky 200 cache=miss retries=2',
-    '  GET /down 500 ERR_HTTP cache=miss retries=3',
-    '  GET /popular 200 cache=miss retries=0   (x21: one line per call, shared or not)',
+    '  GET /flaky 200 cache=off retries=2',
+    '  GET /down 500 ERR_HTTP cache=off retries=3',
+    '  GET /popular 200 cache=off retries=0   (x21: one line per call, shared or not)',
     '',
   ]);
 });

@@ -52,7 +52,7 @@ describe('per-class stacks: Backbone.sync.extend().use(...)', () => {
     expect(artworkRequests).toHaveLength(2);
     expect(artworkRequests.every((r) => r.headers['x-kind'] === undefined)).toBe(true);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/\/artworks\/1 200 \d+ms cache=miss retries=1$/);
+    expect(lines[0]).toMatch(/\/artworks\/1 200 \d+ms cache=off retries=1$/);
 
     expect(Artist.prototype.sync.steps()).toEqual(['timeout', 'headers', 'kind', 'cache', 'parse', 'transport']);
     expect(Artwork.prototype.sync.steps()).toEqual([

@@ -37,7 +37,7 @@ describe('logger() against a real server', () => {
     await sync('read', { url: server.url('/books') }, { data: { page: 2 } });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      new RegExp(`^GET ${server.url('/books').replace(/\./g, '\\.')}\\?page=2 200 \\d+ms cache=miss retries=0$`),
+      new RegExp(`^GET ${server.url('/books').replace(/\./g, '\\.')}\\?page=2 200 \\d+ms cache=off retries=0$`),
     );
   });
 
@@ -47,8 +47,8 @@ describe('logger() against a real server', () => {
     const sync = createSync().use(logger({ log }));
     await sync('read', { url: server.url('/missing') }, {}).catch(() => {});
     await sync('read', { url: server.url('/slow') }, { timeout: 30 }).catch(() => {});
-    expect(lines[0]).toMatch(/\/missing 404 ERR_HTTP \d+ms cache=miss retries=0$/);
-    expect(lines[1]).toMatch(/\/slow 0 ERR_TIMEOUT \d+ms cache=miss retries=0$/);
+    expect(lines[0]).toMatch(/\/missing 404 ERR_HTTP \d+ms cache=off retries=0$/);
+    expect(lines[1]).toMatch(/\/slow 0 ERR_TIMEOUT \d+ms cache=off retries=0$/);
   });
 
   test('a retried call is one line with its retry count', async () => {
@@ -59,7 +59,20 @@ describe('logger() against a real server', () => {
       .use(retry({ minDelay: 1, maxDelay: 5 }));
     await sync('read', { url: server.url('/flaky') });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/\/flaky 200 \d+ms cache=miss retries=2$/);
+    expect(lines[0]).toMatch(/\/flaky 200 \d+ms cache=off retries=2$/);
+  });
+
+  test('a cache: true read says cache=miss, then cache=hit; a private read says cache=off', async () => {
+    server.json('/cacheable', { a: 1 });
+    const sync = createSync().use(logger({ log }));
+    await sync('read', { url: server.url('/cacheable') }, { cache: true });
+    await sync('read', { url: server.url('/cacheable') }, { cache: true });
+    await sync('read', { url: server.url('/cacheable') }, { cache: true, headers: { authorization: 'Bearer t' } });
+    expect(lines.map((line) => line.replace(/^.* (cache=\w+) .*$/, '$1'))).toEqual([
+      'cache=miss',
+      'cache=hit',
+      'cache=off',
+    ]);
   });
 
   test('a cache hit says cache=hit', async () => {
