@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { headerValue } from './header-names';
 import { sha256Hex } from './runtime';
 import type { SyncContext } from './types';
 
@@ -23,11 +24,11 @@ export function requestKey(ctx: SyncContext, options: RequestKeyOptions = {}): s
   const vary = options.vary ?? DEFAULT_VARY;
   const { request } = ctx;
   const varied: string[] = [];
-  for (const name of vary) varied.push(request.headers[name.toLowerCase()] ?? '');
+  for (const name of vary) varied.push(headerValue(request.headers, name.toLowerCase()) ?? '');
   // Most reads repeat a few URLs (every cache hit computes its key): the same inputs give the same
   // key, so recent ones are remembered instead of parsing the URL and hashing again.
   const memo =
-    typeof request.query === 'object'
+    typeof request.query === 'object' || request.url.length > MEMO_MAX_URL
       ? undefined
       : JSON.stringify([prefix, request.method, request.url, request.query ?? null, varied]);
   if (memo !== undefined) {
@@ -44,7 +45,13 @@ export function requestKey(ctx: SyncContext, options: RequestKeyOptions = {}): s
   return key;
 }
 
-const recentKeys = new LRUCache<string, string>({ max: 1000 });
+// Bounded by entries and by size (long URLs are not remembered at all), so the memo stays small.
+const MEMO_MAX_URL = 2048;
+const recentKeys = new LRUCache<string, string>({
+  max: 1000,
+  maxSize: 4 * 1024 * 1024,
+  sizeCalculation: (key, memo) => key.length + memo.length,
+});
 
 /** The key backbone-super-sync 1.1.1 used (`url + JSON.stringify(data)`), for code that reads its entries. */
 export function legacyCacheKey(ctx: SyncContext): string {

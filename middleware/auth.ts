@@ -1,6 +1,7 @@
 import { SyncError } from '../lib/errors';
 import { untilAborted } from '../lib/signal';
 import type { Middleware, SyncContext } from '../lib/types';
+import { isHeaderName } from '../lib/header-names';
 import { assignHeaders } from './headers';
 
 export interface AuthOptions {
@@ -9,8 +10,6 @@ export interface AuthOptions {
   /** Put before the token with a space; `''` sends the token alone. @default 'Bearer' */
   scheme?: string;
 }
-
-const TOKEN_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Sets `header: scheme token` on every call. `getToken()` (sync or async) is called when the step holds
@@ -22,7 +21,7 @@ export function auth(getToken: () => string | Promise<string>, options: AuthOpti
   if (typeof getToken !== 'function') throw new TypeError('auth(getToken): getToken must be a function');
   if (options === null || typeof options !== 'object') throw new TypeError('auth() takes an options object');
   const { header = 'Authorization', scheme = 'Bearer' } = options;
-  if (typeof header !== 'string' || !TOKEN_NAME.test(header)) {
+  if (typeof header !== 'string' || !isHeaderName(header)) {
     throw new TypeError(`auth(): header must be a header name, got ${JSON.stringify(header)}`);
   }
   if (typeof scheme !== 'string' || /[\s\0]/.test(scheme)) {
@@ -35,6 +34,8 @@ export function auth(getToken: () => string | Promise<string>, options: AuthOpti
   function fetchToken(): Promise<string> {
     return (pending ??= (async () => {
       try {
+        // Called after `pending` is assigned: a getToken that throws synchronously must clear it too.
+        await undefined;
         const fresh: unknown = await getToken();
         if (typeof fresh !== 'string' || fresh === '') {
           throw new TypeError(`getToken() must give a non-empty string, gave ${fresh === '' ? "''" : typeof fresh}`);

@@ -1,18 +1,19 @@
 import { DEFAULT_VARY, requestKey } from '../lib/cache-key';
+import { credentialOf } from '../lib/cache/keys';
 import { InFlight } from '../lib/in-flight';
+import { sha256Hex } from '../lib/runtime';
 import { copyResponse, runShared } from '../lib/shared-request';
 import type { Middleware, SyncResponse } from '../lib/types';
 
 export interface DedupeOptions {
   /**
    * Request headers whose values tell requests apart, on top of the method and URL with its query
-   * (the cache step's key). Credentials are in by default, so two users never share a response.
-   * @default ['accept', 'accept-language', 'authorization', 'cookie']
+   * (the cache step's key). Credentials always do, whatever this says: `Authorization`, `Cookie`,
+   * `Proxy-Authorization` and `sync.privateHeaders` (hashed into the key), so two users never share.
+   * @default ['accept', 'accept-language']
    */
   vary?: readonly string[];
 }
-
-const DEFAULT_DEDUPE_VARY: readonly string[] = [...DEFAULT_VARY, 'authorization', 'cookie'];
 
 /**
  * Identical reads in flight at the same time share one request. It runs on a signal of its own,
@@ -22,15 +23,26 @@ const DEFAULT_DEDUPE_VARY: readonly string[] = [...DEFAULT_VARY, 'authorization'
  */
 export function dedupe(options: DedupeOptions = {}): Middleware {
   if (options === null || typeof options !== 'object') throw new TypeError('dedupe() takes an options object');
-  const { vary = DEFAULT_DEDUPE_VARY } = options;
+  const { vary = DEFAULT_VARY } = options;
   if (!Array.isArray(vary) || !vary.every((name) => typeof name === 'string' && name !== '')) {
     throw new TypeError('dedupe(): vary must be an array of header names');
   }
   const lowerVary = vary.map((name) => name.toLowerCase());
   const inFlight = new InFlight<SyncResponse>();
+  // Bumped when a write through this step starts and when it succeeds: a read that starts after a write
+  // never joins a read that started before it (read-your-writes, and the cache's write guard, hold).
+  let generation = 0;
   const step: Middleware = async function dedupe(ctx, next) {
-    if (ctx.request.method !== 'GET') return next();
-    const key = requestKey(ctx, { prefix: 'dedupe:', vary: lowerVary });
+    if (ctx.request.method !== 'GET') {
+      generation++;
+      await next();
+      const status = ctx.response?.status ?? 0;
+      if (status >= 200 && status < 300) generation++;
+      return;
+    }
+    const credential = credentialOf(ctx.request.headers, ctx.sync.privateHeaders);
+    let key = requestKey(ctx, { prefix: 'dedupe:', vary: lowerVary }) + ':' + generation;
+    if (credential !== undefined) key += ':' + sha256Hex(credential);
     const ticket = inFlight.join(key, (signal) => runShared(ctx, next, signal));
     ctx.state.dedupe = ticket.leader ? 'leader' : 'shared';
     ctx.response = copyResponse(await ticket.wait(ctx.signal));

@@ -1,9 +1,9 @@
 import { SyncError } from '../lib/errors';
+import { isHeaderName } from '../lib/header-names';
 import type { Headers, Middleware, SyncContext } from '../lib/types';
 
 type HeaderSource = Headers | ((ctx: SyncContext) => Headers);
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const UNSAFE_VALUE = /[\r\n\0]/;
 
 /**
@@ -42,7 +42,7 @@ export function assignHeaders(target: Headers, source: unknown, from: string): v
   for (const name in source) {
     const value = (source as Record<string, unknown>)[name];
     if (value === undefined || value === null) continue;
-    if (!TOKEN.test(name)) throw invalid(`Invalid header name ${JSON.stringify(name)} in ${from}`);
+    if (!isHeaderName(name)) throw invalid(`Invalid header name ${JSON.stringify(name)} in ${from}`);
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw invalid(`Header "${name}" in ${from} must be a string, got ${typeof value}`);
     }

@@ -1,4 +1,5 @@
 import { SyncError } from '../lib/errors';
+import { ALWAYS_PRIVATE_HEADERS } from '../lib/header-names';
 import { withQuery } from '../lib/query';
 import type { Headers, HttpMethod, Middleware, SyncContext } from '../lib/types';
 
@@ -38,7 +39,7 @@ export interface LoggerOptions {
   secrets?: readonly string[];
 }
 
-const ALWAYS_SECRET = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+const ALWAYS_SECRET = [...ALWAYS_PRIVATE_HEADERS, 'set-cookie'];
 const REDACTED = '[redacted]';
 
 /**

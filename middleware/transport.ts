@@ -1,6 +1,7 @@
 import superagent from 'superagent';
 import { abortReason, onAbort } from '../lib/context';
 import { SyncError } from '../lib/errors';
+import { ALWAYS_PRIVATE_HEADERS } from '../lib/header-names';
 import { withQuery } from '../lib/query';
 import {
   defaultAgent,
@@ -21,9 +22,6 @@ interface RawResponse {
   text?: string;
   res?: { statusMessage?: string };
 }
-
-/** Request headers never sent to another origin on a redirect (superagent drops the first two itself). */
-const ALWAYS_PRIVATE = ['authorization', 'cookie', 'proxy-authorization'];
 
 /**
  * The innermost step: sends `ctx.request` with superagent and puts the raw response on
@@ -106,7 +104,8 @@ type OutgoingRequest = ReturnType<typeof superagent.get>;
 
 function dropPrivateHeadersAcrossOrigins(req: OutgoingRequest, from: string, configured: readonly string[]): void {
   if (originOf(req.url) === originOf(from)) return;
-  for (const name of ALWAYS_PRIVATE) req.unset(name);
+  // superagent drops Authorization and Cookie itself; the rest is ours to drop.
+  for (const name of ALWAYS_PRIVATE_HEADERS) req.unset(name);
   for (const name of configured) req.unset(name.toLowerCase());
 }
 

@@ -1,26 +1,24 @@
 import { requestKey } from '../cache-key';
+import { ALWAYS_PRIVATE_HEADERS } from '../header-names';
 import { hmacSha256Hex, randomSecret } from '../runtime';
 import type { Headers, SyncContext, SyncInstance, SyncRequest } from '../types';
 
-/** Headers that always make a request private (RFC 9111 section 3.5). */
-export const ALWAYS_PRIVATE_HEADERS: readonly string[] = ['authorization', 'cookie', 'proxy-authorization'];
 export const DEFAULT_TOKEN_HEADERS: readonly string[] = ['x-access-token', 'x-auth-token', 'x-api-key'];
 
 let processSecret: string | undefined;
 
 /**
  * The credentials a request carries (`name=value` lines, sorted), or undefined for an anonymous one.
- * Header names in `ctx.request.headers` are lower case.
+ * Header names are matched whatever their case (a user step may write `Authorization`).
  */
 export function credentialOf(headers: Headers, tokenHeaders: readonly string[]): string | undefined {
   let found: string[] | undefined;
-  for (const name of ALWAYS_PRIVATE_HEADERS) {
+  for (const name in headers) {
     const value = headers[name];
-    if (value !== undefined && value !== '') (found ??= []).push(`${name}=${value}`);
-  }
-  for (const name of tokenHeaders) {
-    const value = headers[name];
-    if (value !== undefined && value !== '') (found ??= []).push(`${name}=${value}`);
+    if (value === undefined || value === '') continue;
+    const lower = name.toLowerCase();
+    if (ALWAYS_PRIVATE_HEADERS.includes(lower) || tokenHeaders.includes(lower))
+      (found ??= []).push(`${lower}=${value}`);
   }
   return found?.sort().join('\n');
 }

@@ -188,3 +188,27 @@ describe('auth() against a real server', () => {
     await expect(read(sync)).resolves.toEqual({ ok: true });
   });
 });
+
+describe('auth() when getToken throws synchronously', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await TestServer.start();
+  });
+  afterAll(() => server.close());
+
+  test('the call fails, and the next call asks getToken again', async () => {
+    const login: { session?: string } = {};
+    const getToken = jest.fn(() => {
+      if (!login.session) throw new Error('no session yet');
+      return login.session;
+    });
+    const sync = createSync().use(auth(getToken));
+    await expect(sync('read', { url: server.url('/me') })).rejects.toMatchObject({
+      message: expect.stringContaining('no session yet'),
+    });
+    login.session = 'after-login';
+    await sync('read', { url: server.url('/me') });
+    expect(getToken).toHaveBeenCalledTimes(2);
+    expect(server.last().headers.authorization).toBe('Bearer after-login');
+  });
+});

@@ -352,6 +352,20 @@ describe('cache step: privacy (RFC 9111 section 3.5)', () => {
   });
 });
 
+describe('cache step: credentials in any case', () => {
+  test('a credential a user step writes as `Authorization` (not lower case) still makes the read private', async () => {
+    const sync = createSync().use('login', (ctx, next) => {
+      ctx.request.headers.Authorization = `Bearer ${String(ctx.options.as)}`;
+      return next();
+    });
+    const r = route((n) => ({ n }));
+    await expect(read(sync, r.url, { as: 'alice' })).resolves.toEqual({ n: 1 });
+    await settleWrites();
+    await expect(read(sync, r.url, { as: 'bob' })).resolves.toEqual({ n: 2 });
+    expect(r.hits()).toBe(2);
+  });
+});
+
 describe('cache step: coalesced misses', () => {
   test('50 concurrent cold reads make one upstream request; each caller gets its own body', async () => {
     const sync = createSync();

@@ -95,6 +95,57 @@ describe('dedupe() against a real server', () => {
     expect(server.requests.length - before).toBe(6);
   });
 
+  test('reads with any credential are never shared across users: every private header, in any case', async () => {
+    const route = heldRoute(server, '/private');
+    const sync = createSync({ privateHeaders: ['x-api-key'] })
+      .use(dedupe())
+      .use(
+        'mixed-case',
+        (ctx, next) => {
+          // A user step writing a credential in its own case must still count.
+          if (ctx.options.as) ctx.request.headers.Authorization = String(ctx.options.as);
+          return next();
+        },
+        { before: 'dedupe' },
+      );
+    const calls = [
+      sync('read', { url: server.url('/private') }, { headers: { 'x-api-key': 'alice' } }),
+      sync('read', { url: server.url('/private') }, { headers: { 'x-api-key': 'bob' } }),
+      sync('read', { url: server.url('/private') }, { headers: { 'proxy-authorization': 'Basic alice' } }),
+      sync('read', { url: server.url('/private') }, { headers: { 'proxy-authorization': 'Basic bob' } }),
+      sync('read', { url: server.url('/private') }, { as: 'Bearer alice' }),
+      sync('read', { url: server.url('/private') }, { as: 'Bearer bob' }),
+      sync('read', { url: server.url('/private') }),
+    ];
+    await until(() => route.held.length === 7);
+    route.release();
+    await Promise.all(calls);
+    expect(requestsTo('/private')).toBe(7);
+    // The same credential twice is the same read.
+    const again = [
+      sync('read', { url: server.url('/private') }, { headers: { 'x-api-key': 'alice' } }),
+      sync('read', { url: server.url('/private') }, { headers: { 'X-Api-Key': 'alice' } }),
+    ];
+    await until(() => route.held.length === 1);
+    route.release();
+    await Promise.all(again);
+    expect(requestsTo('/private')).toBe(8);
+  });
+
+  test('a read that starts after a write never joins a read that started before it', async () => {
+    const route = heldRoute(server, '/doc');
+    server.route('PUT /doc', (_req, res) => sendJSON(res, { v: 'new' }));
+    const sync = createSync().use(dedupe());
+    const early = sync('read', { url: server.url('/doc') });
+    await until(() => route.held.length === 1);
+    await sync('update', { url: server.url('/doc'), toJSON: () => ({ v: 'new' }) });
+    const late = sync('read', { url: server.url('/doc') });
+    await until(() => route.held.length === 2);
+    route.release({ v: 'whatever the server says now' });
+    await Promise.all([early, late]);
+    expect(server.requests.filter((r) => r.path === '/doc').map((r) => r.method)).toEqual(['GET', 'PUT', 'GET']);
+  });
+
   test('reordered query data is the same read', async () => {
     const route = heldRoute(server, '/same');
     const sync = createSync().use(dedupe());
