@@ -86,14 +86,22 @@ function runCall(sync: Instance, method: SyncMethod, model: SyncModel, options: 
       : sync[STACK].withRequestSteps(options.middleware).pipeline();
   const ctx = new CallContext(sync, method, model, options, request);
   const xhr = ctx.xhr;
-  if (options.beforeSend && runBeforeSend(ctx) === false) {
+  ctx.starting = true;
+  // As jQuery: returning false from beforeSend, or aborting in it, cancels the call (no callback runs).
+  if (options.beforeSend && (runBeforeSend(ctx) === false || ctx.aborted)) {
+    ctx.aborted = undefined;
     ctx.abort(new SyncError('ERR_CANCELED', 'Canceled by beforeSend', { method: request.method, url: request.url }));
   } else {
     linkSignal(ctx, options.signal);
-    if (!ctx.settled) void run(ctx, pipeline);
+    if (!ctx.aborted) void run(ctx, pipeline);
   }
   options.xhr = xhr;
-  model.trigger?.('request', model, xhr, options);
+  try {
+    model.trigger?.('request', model, xhr, options);
+  } finally {
+    ctx.starting = false;
+    if (ctx.aborted) settleFailure(ctx, ctx.aborted);
+  }
   return xhr;
 }
 

@@ -222,6 +222,58 @@ describe('7. beforeSend', () => {
   });
 });
 
+describe('9b. the request event comes before any callback, even for a call that ends at once', () => {
+  function ordered(start: (options: SyncOptions, order: string[]) => SyncHandle) {
+    const order: string[] = [];
+    const options: SyncOptions = {
+      error: (_xhr, textStatus) => order.push(`error ${textStatus}`),
+      complete: () => order.push('complete'),
+    };
+    const xhr = start(options, order);
+    order.push('sync returned');
+    return { xhr, order };
+  }
+
+  test('an already aborted signal: request, then error and complete', async () => {
+    const model = plainModel(server.url('/items'));
+    const { xhr, order } = ordered((options, log) => {
+      model.trigger.mockImplementation((name: string) => log.push(`event ${name}`));
+      return createSync()('read', model, { ...options, signal: AbortSignal.abort() });
+    });
+    await xhr.catch(() => {});
+    expect(order).toEqual(['event request', 'error abort', 'complete', 'sync returned']);
+  });
+
+  test('a step that aborts synchronously: request, then the callbacks', async () => {
+    const model = plainModel(server.url('/items'));
+    const sync = createSync().use('abort-at-once', (ctx) => {
+      ctx.abort(new SyncError('ERR_ABORTED', 'stop'));
+      return Promise.resolve();
+    });
+    const { xhr, order } = ordered((options, log) => {
+      model.trigger.mockImplementation((name: string) => log.push(`event ${name}`));
+      return sync('read', model, options);
+    });
+    await xhr.catch(() => {});
+    expect(order.indexOf('event request')).toBeLessThan(order.indexOf('error abort'));
+    expect(order.filter((entry) => entry.startsWith('error'))).toHaveLength(1);
+  });
+
+  test('abort() inside beforeSend cancels, as in jQuery: no request, no callback', async () => {
+    const before = server.requests.length;
+    const { xhr, order } = ordered((options) =>
+      createSync()('read', plainModel(server.url('/items')), {
+        ...options,
+        beforeSend: (handle: SyncHandle) => void handle.abort(),
+      }),
+    );
+    await expect(xhr).rejects.toMatchObject({ textStatus: 'canceled' });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(order).toEqual(['sync returned']);
+    expect(server.requests.length).toBe(before);
+  });
+});
+
 describe('8. callbacks', () => {
   test('success(data, textStatus, xhr) then complete(xhr, textStatus), with this = options.context', async () => {
     const context = {};
