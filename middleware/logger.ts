@@ -56,6 +56,7 @@ export function logger(options: LoggerOptions = {}): Middleware {
   }
   const secretNames = [...new Set([...ALWAYS_SECRET, ...secrets.map((name) => name.toLowerCase())])];
 
+  let warned = false;
   const step: Middleware = async function logger(ctx, next) {
     const started = performance.now();
     let failure: unknown;
@@ -65,8 +66,13 @@ export function logger(options: LoggerOptions = {}): Middleware {
       failure = error;
       throw error;
     } finally {
-      const line = format(entryOf(ctx, started, failure, secretNames));
-      log(scrub(line, ctx.request.headers, secretNames));
+      try {
+        log(scrub(format(entryOf(ctx, started, failure, secretNames)), ctx.request.headers, secretNames));
+      } catch (error) {
+        // A broken log sink or format must not fail the call it was logging: one warning, then silence.
+        if (!warned) console.warn('backbone-super-sync logger(): log or format threw; calls go on', error);
+        warned = true;
+      }
     }
   };
   step.order = {

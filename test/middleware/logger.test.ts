@@ -118,3 +118,44 @@ describe('logger() against a real server', () => {
     expect(lines[0]).not.toContain('a=1');
   });
 });
+
+describe('logger() whose sink or format throws', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await TestServer.start();
+  });
+  afterAll(() => server.close());
+
+  test('the call still succeeds, and one warning says why', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const sync = createSync()
+        .use(
+          logger({
+            log: () => {
+              throw new Error('log sink down');
+            },
+          }),
+        )
+        .use(
+          'format-broken',
+          logger({
+            format: () => {
+              throw new Error('bad format');
+            },
+          }),
+          { before: 'cache' },
+        );
+      await expect(sync('read', { url: server.url('/ok') })).resolves.toMatchObject({ method: 'GET' });
+      await expect(sync('read', { url: server.url('/ok') })).resolves.toMatchObject({ method: 'GET' });
+      expect(warn).toHaveBeenCalledTimes(2);
+      // One warning per broken logger, not one per call.
+      expect(warn.mock.calls.map((call) => String(call[1])).sort()).toEqual([
+        'Error: bad format',
+        'Error: log sink down',
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
