@@ -92,6 +92,21 @@ export class SyncError extends Error {
   }
 }
 
+/** A copy with its own `responseJSON` and headers, for a caller that shares a failed request with others. */
+export function copyError(error: SyncError): SyncError {
+  const { code, message, method, url, status, statusText, responseText, responseJSON, responseHeaders, cause } = error;
+  return new SyncError(code, message, {
+    method,
+    url,
+    status,
+    statusText,
+    responseText,
+    responseJSON: responseJSON === undefined ? undefined : structuredClone(responseJSON),
+    headers: { ...responseHeaders },
+    cause,
+  });
+}
+
 /** Response headers in XMLHttpRequest's `getAllResponseHeaders()` format. */
 export function formatHeaders(headers: Headers): string {
   let text = '';

@@ -1,10 +1,11 @@
-import { SyncError } from '../lib/errors';
+import { copyError, SyncError } from '../lib/errors';
 import { encodeEntry, fitsIn, isStorable, type CacheEntry } from '../lib/cache/entry';
 import { missesOf, storeOf, usedStateOf, type SharedResponse } from '../lib/cache/instance';
 import { credentialOf, plainReadKey, readKey, userSuffix } from '../lib/cache/keys';
 import { stateOf, urlBase, type StoreState } from '../lib/cache/store-state';
 import { statusTextOf } from '../lib/runtime';
 import { runShared } from '../lib/shared-request';
+import { decodeBody } from './parse';
 import type { Middleware, Next, SyncContext, SyncModel, SyncResponse } from '../lib/types';
 
 /** How the cache step answered a read, in `ctx.state.cache`. */
@@ -57,7 +58,13 @@ async function cachedRead(ctx: SyncContext, next: () => Promise<void>): Promise<
   // The fetch runs on its own signal (as dedupe's does): one caller's abort or timeout does not cut
   // the request the others wait for; it is aborted only when every caller has left.
   const ticket = missesOf(sync).join(flightKey, (signal) => fetchShared(ctx, next, signal));
-  const shared = await ticket.wait(ctx.signal);
+  let shared: SharedResponse;
+  try {
+    shared = await ticket.wait(ctx.signal);
+  } catch (error) {
+    // Each caller gets its own error object: one that a handler changes must not change the others'.
+    throw !ticket.leader && error instanceof SyncError ? copyError(error) : error;
+  }
   ctx.response = ticket.leader ? leaderResponse(shared) : followerResponse(ctx, shared);
   ctx.state.cache = (ticket.leader ? 'miss' : 'shared') satisfies CacheOutcome;
   // Whoever gets the answer first stores it, so an aborted leader does not cost the entry.
@@ -122,21 +129,9 @@ function followerResponse(ctx: SyncContext, shared: SharedResponse): SyncRespons
   return { status, statusText: shared.statusText, headers: { ...shared.headers }, text, body, fromCache: false };
 }
 
-/** The body as the `parse` step would make it for this call. */
+/** The body as the `parse` step makes it for this call (`dataType` included). */
 function decode(ctx: SyncContext, status: number, text: string): unknown {
-  if (text === '' || status === 204 || status === 205) return undefined;
-  if (ctx.options.dataType === 'text') return text;
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new SyncError('ERR_PARSE', (cause as Error).message, {
-      method: ctx.request.method,
-      url: ctx.request.url,
-      status,
-      responseText: text,
-      cause,
-    });
-  }
+  return decodeBody(ctx, { status, statusText: statusTextOf(status, undefined), text, headers: {} });
 }
 
 function isJSONBody(ctx: SyncContext, response: SyncResponse): boolean {

@@ -20,7 +20,11 @@ export function parse(): Middleware {
   };
 }
 
-function decodeBody(ctx: SyncContext, response: SyncResponse): unknown {
+/** The body of a 2xx/304 response as this call wants it (also the cache's decoder for its entries). */
+export function decodeBody(
+  ctx: SyncContext,
+  response: Pick<SyncResponse, 'status' | 'statusText' | 'text' | 'headers'>,
+): unknown {
   const { status, text } = response;
   if (text === '' || status === 204 || status === 205 || status === 304) return undefined;
   if (ctx.options.dataType === 'text') return text;
@@ -47,7 +51,7 @@ function httpError(ctx: SyncContext, response: SyncResponse): SyncError {
   return new SyncError('ERR_HTTP', response.statusText || `HTTP ${response.status}`, details);
 }
 
-function describe(ctx: SyncContext, response: SyncResponse) {
+function describe(ctx: SyncContext, response: Pick<SyncResponse, 'status' | 'statusText' | 'text' | 'headers'>) {
   return {
     method: ctx.request.method,
     url: ctx.request.url,

@@ -390,6 +390,11 @@ describe('cache step: coalesced misses', () => {
     );
     expect(r.hits()).toBe(1);
     expect(outcomesOf.every((o) => o.status === 'rejected' && (o.reason as SyncError).status === 503)).toBe(true);
+    // Each caller has its own error, and its own parsed error body.
+    const errors = outcomesOf.map((o) => (o as PromiseRejectedResult).reason as SyncError);
+    expect(new Set(errors).size).toBe(10);
+    expect(new Set(errors.map((e) => e.responseJSON)).size).toBe(10);
+    expect(errors[3].responseJSON).toEqual(errors[0].responseJSON);
     await read(sync, r.url, { error: () => {} }).catch(() => {});
     expect(r.hits()).toBe(2);
   });
