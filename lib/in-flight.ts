@@ -1,5 +1,7 @@
 import { SyncError } from './errors';
+import { abortReason } from './context';
 import { untilAborted } from './signal';
+import type { SyncContext } from './types';
 
 /**
  * Shares one running task among every caller that asks for the same key while it runs: the cache
@@ -18,7 +20,7 @@ export interface InFlightTicket<T> {
    * The shared outcome for a caller with its own signal: when that signal aborts first, this caller
    * leaves and gets the signal's reason, while the task goes on for the others.
    */
-  wait(signal: AbortSignal): Promise<T>;
+  wait(signal: AbortSignal | SyncContext): Promise<T>;
 }
 
 interface Entry<T> {
@@ -65,9 +67,13 @@ export class InFlight<T> {
       leave,
       wait: (signal) =>
         untilAborted(joined.promise, signal).catch((error: unknown) => {
-          if (signal.aborted) leave();
+          if (isAborted(signal)) leave();
           throw error;
         }),
     };
   }
+}
+
+function isAborted(source: AbortSignal | SyncContext): boolean {
+  return source instanceof AbortSignal ? source.aborted : abortReason(source) !== undefined;
 }

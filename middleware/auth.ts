@@ -61,7 +61,7 @@ export function auth(getToken: () => string | Promise<string>, options: AuthOpti
   }
 
   const step: Middleware = async function auth(ctx, next) {
-    const used = token ?? (await untilAborted(fetchToken(), ctx.signal).catch(tokenFailure(ctx)));
+    const used = token ?? (await untilAborted(fetchToken(), ctx).catch(tokenFailure(ctx)));
     send(ctx, used);
     let rejected: SyncError;
     try {
@@ -78,7 +78,7 @@ export function auth(getToken: () => string | Promise<string>, options: AuthOpti
       if (!(error instanceof SyncError && error.status === 401 && error.code === 'ERR_HTTP')) throw error;
       rejected = error;
     }
-    const fresh = await untilAborted(refreshAfter(used), ctx.signal).catch(refreshFailure(ctx, rejected));
+    const fresh = await untilAborted(refreshAfter(used), ctx).catch(refreshFailure(ctx, rejected));
     send(ctx, fresh);
     ctx.response = undefined;
     await next();

@@ -60,7 +60,7 @@ async function cachedRead(ctx: SyncContext, next: () => Promise<void>): Promise<
   const ticket = missesOf(sync).join(flightKey, (signal) => fetchShared(ctx, next, signal));
   let shared: SharedResponse;
   try {
-    shared = await ticket.wait(ctx.signal);
+    shared = await ticket.wait(ctx);
   } catch (error) {
     // Each caller gets its own error object: one that a handler changes must not change the others'.
     throw !ticket.leader && error instanceof SyncError ? copyError(error) : error;

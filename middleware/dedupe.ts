@@ -45,7 +45,7 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
     if (credential !== undefined) key += ':' + sha256Hex(credential);
     const ticket = inFlight.join(key, (signal) => runShared(ctx, next, signal));
     ctx.state.dedupe = ticket.leader ? 'leader' : 'shared';
-    ctx.response = copyResponse(await ticket.wait(ctx.signal));
+    ctx.response = copyResponse(await ticket.wait(ctx));
   };
   step.order = { after: ['parse'], reason: 'each caller parses its own copy of the shared body' };
   return step;
