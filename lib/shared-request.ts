@@ -38,14 +38,12 @@ export function runShared(ctx: SyncContext, next: Next, signal: AbortSignal): Pr
   }).finally(() => signal.removeEventListener('abort', follow));
 }
 
-/** A caller's own copy of a shared response: its headers and any decoded body are not shared. */
+/**
+ * A caller's own copy of a shared raw response (dedupe sits inside `parse`, so there is no decoded body
+ * yet: each caller's `parse` makes its own).
+ */
 export function copyResponse(response: SyncResponse): SyncResponse {
-  const body = response.body;
-  return {
-    ...response,
-    headers: { ...response.headers },
-    body: body !== null && typeof body === 'object' ? structuredClone(body) : body,
-  };
+  return { ...response, headers: { ...response.headers } };
 }
 
 function describe(ctx: SyncContext) {

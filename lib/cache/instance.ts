@@ -42,19 +42,22 @@ export function inheritCache(parent: SyncInstance, child: SyncInstance): void {
 /** The store of `sync`'s reads: `cacheClient`, else its memory store (its root parent's, made on first use). */
 export function storeOf(sync: SyncInstance): object {
   if (sync.cacheClient != null) return sync.cacheClient as object;
-  let root = sync;
-  for (let parent = parents.get(root); parent; parent = parents.get(root)) root = parent;
-  const cache = cacheOf(root);
+  const cache = cacheOf(rootOf(sync));
   return (cache.defaultStore ??= memoryStore());
 }
 
 /** The store's state, or undefined when `sync` has nothing cached yet (no client and no memory store made). */
 export function usedStateOf(sync: SyncInstance): StoreState | undefined {
   if (sync.cacheClient != null) return stateOf(sync.cacheClient as object, sync);
+  const store = caches.get(rootOf(sync))?.defaultStore;
+  return store ? existingStateOf(store) : undefined;
+}
+
+/** The instance `sync` was extended from, first of all: the owner of the shared memory store. */
+function rootOf(sync: SyncInstance): SyncInstance {
   let root = sync;
   for (let parent = parents.get(root); parent; parent = parents.get(root)) root = parent;
-  const store = caches.get(root)?.defaultStore;
-  return store ? existingStateOf(store) : undefined;
+  return root;
 }
 
 export function missesOf(sync: SyncInstance): InFlight<SharedResponse> {
