@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import Backbone from 'backbone';
 import { createSync } from '../lib/index';
 import { auth, logger } from '../middleware/index';
+import { runMain } from './run-main';
 
 let issued = 0;
 let valid = '';
@@ -66,10 +67,4 @@ async function main() {
   server.close();
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Backbone from 'backbone';
 import { createSync, type Middleware } from '../lib/index';
+import { runMain } from './run-main';
 
 async function startApi(): Promise<http.Server> {
   const server = http.createServer((req, res) => {
@@ -69,10 +70,4 @@ async function main() {
   server.close();
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

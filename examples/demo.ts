@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import Backbone from 'backbone';
 import superSync, { SyncError } from '../lib/index';
 import { logger } from '../middleware/index';
+import { runMain } from './run-main';
 
 const books = new Map<string, Record<string, unknown>>([['1', { id: 1, title: 'Dune', author: 'Herbert' }]]);
 let nextId = 2;
@@ -79,10 +80,4 @@ async function main() {
   server.close();
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

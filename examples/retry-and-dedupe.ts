@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import Backbone from 'backbone';
 import { createSync, type SyncError } from '../lib/index';
 import { dedupe, logger, retry } from '../middleware/index';
+import { runMain } from './run-main';
 
 const hits: Record<string, number> = {};
 
@@ -85,10 +86,4 @@ async function main() {
   server.close();
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);
