@@ -87,29 +87,4 @@ export function utf8Length(text: string): number {
   return encoder.encode(text).length;
 }
 
-interface BackboneGlobals {
-  emulateHTTP?: boolean;
-  emulateJSON?: boolean;
-}
-let backbone: BackboneGlobals | null | undefined;
-
-/**
- * Backbone, for its emulateHTTP/emulateJSON defaults: the page's global (a script tag), else the
- * module the app bundled (the bundler resolves this to the app's own copy; inside `try`, a missing
- * optional peer is only a bundler warning).
- */
-export function loadedBackbone(): BackboneGlobals | null {
-  if (backbone === undefined) {
-    const global = (globalThis as { Backbone?: BackboneGlobals }).Backbone;
-    if (global) {
-      backbone = global;
-    } else {
-      try {
-        backbone = require('backbone') as BackboneGlobals;
-      } catch {
-        backbone = null;
-      }
-    }
-  }
-  return backbone;
-}
+export { loadedBackbone } from './backbone-globals';

@@ -69,23 +69,7 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-interface BackboneGlobals {
-  emulateHTTP?: boolean;
-  emulateJSON?: boolean;
-}
-let backbone: BackboneGlobals | null | undefined;
-
-/** Backbone's module, when the app has it installed: its emulateHTTP/emulateJSON are the defaults. */
-export function loadedBackbone(): BackboneGlobals | null {
-  if (backbone === undefined) {
-    try {
-      backbone = require('backbone') as BackboneGlobals;
-    } catch {
-      backbone = null;
-    }
-  }
-  return backbone;
-}
+export { loadedBackbone } from './backbone-globals';
 
 export function hmacSha256Hex(secret: string, text: string): string {
   return createHmac('sha256', secret).update(text).digest('hex');
