@@ -50,6 +50,11 @@ export interface SyncRequest {
   body: string | undefined;
   /** The total deadline of the call in ms; 0 means none. */
   timeout: number;
+  /**
+   * Lower-case names of headers that steps marked as credentials (see `markCredentialHeader`), besides
+   * Authorization, Cookie, Proxy-Authorization and `sync.privateHeaders`, which always are.
+   */
+  credentialHeaders?: string[];
 }
 
 /** The response as the steps see it on the way back up. */

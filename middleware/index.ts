@@ -12,3 +12,6 @@ export { logger } from './logger';
 export type { LoggerOptions, LogEntry } from './logger';
 export { auth } from './auth';
 export type { AuthOptions } from './auth';
+
+// The toolkit every step author gets, the built-in steps included.
+export { markCredentialHeader, isCredentialHeader, credentialHeadersOf } from '../lib/credentials';
