@@ -1,3 +1,4 @@
+import { maskUrl } from './redact';
 import type { Headers, HttpMethod } from './types';
 
 /** Stable codes for every way a call can fail. */
@@ -69,12 +70,13 @@ export class SyncError extends Error {
     this.code = code;
     this.textStatus = TEXT_STATUS[code];
     this.method = details.method ?? '';
-    this.url = details.url ?? '';
+    // Errors get logged and serialised: the URL never carries a password or a token out of the call.
+    this.url = maskUrl(details.url ?? '');
     this.status = details.status ?? 0;
     this.statusText = details.statusText ?? (this.status ? message : this.textStatus);
     this.responseText = details.responseText;
     this.responseJSON = details.responseJSON;
-    this.responseHeaders = details.headers ?? {};
+    this.responseHeaders = withoutSetCookie(details.headers);
     this.readyState = this.status ? 4 : 0;
   }
 
@@ -90,9 +92,65 @@ export class SyncError extends Error {
   getAllResponseHeaders(): string {
     return formatHeaders(this.responseHeaders);
   }
+
+  /** What `JSON.stringify(error)` shows: safe to log (no request header, no Set-Cookie, the URL masked). */
+  toJSON(): SafeErrorFields {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      textStatus: this.textStatus,
+      method: this.method,
+      url: this.url,
+      status: this.status,
+      statusText: this.statusText,
+      responseHeaders: this.responseHeaders,
+    };
+  }
+
+  /**
+   * What `util.inspect` and `console.log` show: the stack and the safe fields, not the `cause` (a
+   * client's error can hold the request with its headers and the raw response).
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth: number,
+    options: unknown,
+    inspect?: (value: unknown, options: unknown) => string,
+  ): string {
+    const fields = this.toJSON();
+    return `${this.stack ?? `${this.name}: ${this.message}`} ${inspect ? inspect(fields, options) : JSON.stringify(fields)}`;
+  }
 }
 
-/** A copy with its own `responseJSON` and headers, for a caller that shares a failed request with others. */
+/** The fields of a `SyncError` that are safe to log. */
+export interface SafeErrorFields {
+  name: string;
+  code: SyncErrorCode;
+  message: string;
+  textStatus: FailureTextStatus;
+  method: string;
+  url: string;
+  status: number;
+  statusText: string;
+  responseHeaders: Headers;
+}
+
+function withoutSetCookie(headers: Headers | undefined): Headers {
+  if (headers === undefined) return {};
+  let kept: Headers | undefined;
+  for (const name in headers) {
+    if (name.toLowerCase() === 'set-cookie') kept ??= { ...headers };
+  }
+  if (kept === undefined) return headers;
+  for (const name in kept) if (name.toLowerCase() === 'set-cookie') delete kept[name];
+  return kept;
+}
+
+/**
+ * A copy with its own `responseJSON` and headers, for a caller that shares a failed request with others.
+ * The body is parsed again from the text, never copied by recursion: a body nested too deep to copy gives
+ * this caller `responseJSON: undefined`, never a different error.
+ */
 export function copyError(error: SyncError): SyncError {
   const { code, message, method, url, status, statusText, responseText, responseJSON, responseHeaders, cause } = error;
   return new SyncError(code, message, {
@@ -101,10 +159,19 @@ export function copyError(error: SyncError): SyncError {
     status,
     statusText,
     responseText,
-    responseJSON: responseJSON === undefined ? undefined : structuredClone(responseJSON),
+    responseJSON: responseJSON === undefined ? undefined : ownCopy(responseJSON, responseText),
     headers: { ...responseHeaders },
     cause,
   });
+}
+
+function ownCopy(value: unknown, text: string | undefined): unknown {
+  try {
+    if (text !== undefined && text !== '') return JSON.parse(text);
+    return typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Response headers in XMLHttpRequest's `getAllResponseHeaders()` format. */

@@ -1,5 +1,8 @@
 import { loadedBackbone } from './runtime';
+import { SyncError } from './errors';
+import { framingHeaderIn, framingHeaderMessage } from './header-names';
 import { formEncode } from './query';
+import { normalizeUrlScheme } from './url-scheme';
 import type { HttpMethod, SyncInstance, SyncMethod, SyncModel, SyncOptions, SyncRequest } from './types';
 
 const HTTP_METHODS: Record<SyncMethod, HttpMethod> = {
@@ -38,6 +41,8 @@ export function buildRequest(
   const url = options.url || resultOf(model, 'url');
   if (!url) throw new Error('A "url" property or function must be specified');
   if (typeof url !== 'string') throw new TypeError(`The url must be a string, got ${typeof url}`);
+  refuseFramingHeaders(options.headers, 'options.headers');
+  if (typeof sync.headers === 'object') refuseFramingHeaders(sync.headers, 'sync.headers');
 
   const timeout = checkedTimeout(options.timeout ?? sync.timeout);
   const backbone = loadedBackbone();
@@ -79,7 +84,7 @@ export function buildRequest(
   if (contentType !== undefined && !hasHeader(options.headers, 'content-type')) {
     headers['content-type'] = contentType;
   }
-  return { method: type, url, query, headers, body, timeout };
+  return { method: type, url: normalizeUrlScheme(url), query, headers, body, timeout };
 }
 
 function resultOf(model: SyncModel, property: 'url'): unknown {
@@ -99,4 +104,11 @@ function hasHeader(headers: Record<string, string> | undefined, lowerName: strin
   if (!headers) return false;
   for (const name in headers) if (name.toLowerCase() === lowerName) return true;
   return false;
+}
+
+/** Thrown by `sync()` itself, so a misconfigured call fails before anything is sent or any callback runs. */
+function refuseFramingHeaders(headers: Record<string, string> | undefined, from: string): void {
+  if (headers == null || typeof headers !== 'object') return;
+  const name = framingHeaderIn(headers);
+  if (name !== undefined) throw new SyncError('ERR_INVALID_REQUEST', framingHeaderMessage(name, from));
 }

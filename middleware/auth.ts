@@ -1,7 +1,8 @@
 import { SyncError } from '../lib/errors';
 import { untilAborted } from '../lib/signal';
 import type { Middleware, SyncContext } from '../lib/types';
-import { isHeaderName } from '../lib/header-names';
+import { markCredentialHeader } from '../lib/credentials';
+import { FRAMING_HEADERS, isHeaderName } from '../lib/header-names';
 import { assignHeaders } from './headers';
 
 export interface AuthOptions {
@@ -21,7 +22,7 @@ export function auth(getToken: () => string | Promise<string>, options: AuthOpti
   if (typeof getToken !== 'function') throw new TypeError('auth(getToken): getToken must be a function');
   if (options === null || typeof options !== 'object') throw new TypeError('auth() takes an options object');
   const { header = 'Authorization', scheme = 'Bearer' } = options;
-  if (typeof header !== 'string' || !isHeaderName(header)) {
+  if (typeof header !== 'string' || !isHeaderName(header) || FRAMING_HEADERS.includes(header.toLowerCase())) {
     throw new TypeError(`auth(): header must be a header name, got ${JSON.stringify(header)}`);
   }
   if (typeof scheme !== 'string' || /[\s\0]/.test(scheme)) {
@@ -57,6 +58,9 @@ export function auth(getToken: () => string | Promise<string>, options: AuthOpti
   }
 
   function send(ctx: SyncContext, value: string): void {
+    // Whatever its name, the token is a credential: never shared by the cache or dedupe, never logged,
+    // never forwarded to another origin.
+    markCredentialHeader(ctx, headerName);
     assignHeaders(ctx.request.headers, { [headerName]: scheme ? `${scheme} ${value}` : value }, 'auth()');
   }
 

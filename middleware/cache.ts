@@ -36,7 +36,7 @@ async function cachedRead(ctx: SyncContext, next: () => Promise<void>): Promise<
   if (scope !== undefined && scope !== 'public' && scope !== 'user') {
     throw new TypeError(`cacheScope must be 'public' or 'user', got ${JSON.stringify(scope)}`);
   }
-  const credential = scope === 'public' ? undefined : credentialOf(request.headers, sync.privateHeaders);
+  const credential = scope === 'public' ? undefined : credentialOf(ctx);
   if (credential !== undefined && scope === undefined) {
     ctx.state.cache = 'bypass' satisfies CacheOutcome;
     return next();

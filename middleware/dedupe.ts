@@ -1,5 +1,7 @@
 import { DEFAULT_VARY, requestKey } from '../lib/cache-key';
 import { credentialOf } from '../lib/cache/keys';
+import { abortReason } from '../lib/context';
+import { copyError, SyncError } from '../lib/errors';
 import { InFlight } from '../lib/in-flight';
 import { sha256Hex } from '../lib/runtime';
 import { copyResponse, runShared } from '../lib/shared-request';
@@ -40,12 +42,17 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
       if (status >= 200 && status < 300) generation++;
       return;
     }
-    const credential = credentialOf(ctx.request.headers, ctx.sync.privateHeaders);
+    const credential = credentialOf(ctx);
     let key = requestKey(ctx, { prefix: 'dedupe:', vary: lowerVary }) + ':' + generation;
     if (credential !== undefined) key += ':' + sha256Hex(credential);
     const ticket = inFlight.join(key, (signal) => runShared(ctx, next, signal));
     ctx.state.dedupe = ticket.leader ? 'leader' : 'shared';
-    ctx.response = copyResponse(await ticket.wait(ctx));
+    try {
+      ctx.response = copyResponse(await ticket.wait(ctx));
+    } catch (error) {
+      // Each caller gets its own error, with its own responseJSON: callers never share one mutable object.
+      throw !ticket.leader && error instanceof SyncError && abortReason(ctx) !== error ? copyError(error) : error;
+    }
   };
   step.order = { after: ['parse'], reason: 'each caller parses its own copy of the shared body' };
   return step;

@@ -1,5 +1,5 @@
 import { SyncError } from '../lib/errors';
-import { isHeaderName } from '../lib/header-names';
+import { FRAMING_HEADERS, framingHeaderMessage, isHeaderName } from '../lib/header-names';
 import type { Headers, Middleware, SyncContext } from '../lib/types';
 
 type HeaderSource = Headers | ((ctx: SyncContext) => Headers);
@@ -43,6 +43,7 @@ export function assignHeaders(target: Headers, source: unknown, from: string): v
     const value = (source as Record<string, unknown>)[name];
     if (value === undefined || value === null) continue;
     if (!isHeaderName(name)) throw invalid(`Invalid header name ${JSON.stringify(name)} in ${from}`);
+    if (FRAMING_HEADERS.includes(name.toLowerCase())) throw invalid(framingHeaderMessage(name, from));
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw invalid(`Header "${name}" in ${from} must be a string, got ${typeof value}`);
     }

@@ -1,12 +1,13 @@
 import { SyncError } from '../lib/errors';
-import { ALWAYS_PRIVATE_HEADERS } from '../lib/header-names';
+import { isCredentialHeader } from '../lib/credentials';
 import { withQuery } from '../lib/query';
+import { DEFAULT_SENSITIVE_PARAMS, maskUrl, REDACTED } from '../lib/redact';
 import type { Headers, HttpMethod, Middleware, SyncContext } from '../lib/types';
 
 /** What one call looks like to `format`. */
 export interface LogEntry {
   method: HttpMethod;
-  /** The URL as sent, with the query string. */
+  /** The URL as sent, with the query string; its userinfo password and sensitive query values masked. */
   url: string;
   /** The response status, or 0 when none came (network error, timeout, abort). */
   status: number;
@@ -21,7 +22,7 @@ export interface LogEntry {
   retries: number;
   /** The failure's code, when the call failed. */
   error: string | undefined;
-  /** The request headers, with every secret header's value replaced by '[redacted]'. */
+  /** The request headers, with every credential's and secret's value replaced by '[redacted]'. */
   headers: Headers;
   ctx: SyncContext;
 }
@@ -37,24 +38,32 @@ export interface LoggerOptions {
    * echoed in a URL, say).
    */
   secrets?: readonly string[];
+  /**
+   * Query parameters whose values are masked in the URL (names matched in any case).
+   * @default access_token, refresh_token, id_token, token, api_key, apikey, key, code, signature, sig, password, passwd, secret, client_secret
+   */
+  sensitiveParams?: readonly string[];
 }
-
-const ALWAYS_SECRET = [...ALWAYS_PRIVATE_HEADERS, 'set-cookie'];
-const REDACTED = '[redacted]';
 
 /**
  * One line per call, after it ends: method, URL, status, duration in ms, cache hit or miss, retry count
- * (and the error code of a failure). Never a value of Authorization, Cookie or a configured secret.
+ * (and the error code of a failure). Never a secret: the values of every credential header (Authorization,
+ * Cookie, Proxy-Authorization, `sync.privateHeaders`, headers a step marked, `secrets`), the URL's userinfo
+ * password and the values of `sensitiveParams` are masked wherever the line prints them.
  */
 export function logger(options: LoggerOptions = {}): Middleware {
   if (options === null || typeof options !== 'object') throw new TypeError('logger() takes an options object');
-  const { log = console.log, format = formatLine, secrets = [] } = options;
+  const { log = console.log, format = formatLine, secrets = [], sensitiveParams = DEFAULT_SENSITIVE_PARAMS } = options;
   if (typeof log !== 'function') throw new TypeError('logger(): log must be a function (line) => void');
   if (typeof format !== 'function') throw new TypeError('logger(): format must be a function (entry) => string');
   if (!Array.isArray(secrets) || !secrets.every((name) => typeof name === 'string' && name !== '')) {
     throw new TypeError('logger(): secrets must be an array of header names');
   }
-  const secretNames = [...new Set([...ALWAYS_SECRET, ...secrets.map((name) => name.toLowerCase())])];
+  if (!Array.isArray(sensitiveParams) || !sensitiveParams.every((name) => typeof name === 'string' && name !== '')) {
+    throw new TypeError('logger(): sensitiveParams must be an array of query parameter names');
+  }
+  const secretNames = ['set-cookie', ...secrets.map((name) => name.toLowerCase())];
+  const params = sensitiveParams.map((name) => name.toLowerCase());
 
   let warned = false;
   const step: Middleware = async function logger(ctx, next) {
@@ -67,7 +76,10 @@ export function logger(options: LoggerOptions = {}): Middleware {
       throw error;
     } finally {
       try {
-        log(scrub(format(entryOf(ctx, started, failure, secretNames)), ctx.request.headers, secretNames));
+        const isSecret = (name: string) => isCredentialHeader(ctx, name) || secretNames.includes(name.toLowerCase());
+        const url = withQuery(ctx.request.url, ctx.request.query);
+        const line = format(entryOf(ctx, started, failure, maskUrl(url, params), isSecret));
+        log(scrub(line, secretValues(ctx.request.headers, url, params, isSecret)));
       } catch (error) {
         // A broken log sink or format must not fail the call it was logging: one warning, then silence.
         if (!warned) console.warn('backbone-super-sync logger(): log or format threw; calls go on', error);
@@ -82,16 +94,20 @@ export function logger(options: LoggerOptions = {}): Middleware {
   return step;
 }
 
-function entryOf(ctx: SyncContext, started: number, failure: unknown, secretNames: readonly string[]): LogEntry {
+function entryOf(
+  ctx: SyncContext,
+  started: number,
+  failure: unknown,
+  url: string,
+  isSecret: (name: string) => boolean,
+): LogEntry {
   const { request, response } = ctx;
   const headers: Headers = {};
-  for (const name in request.headers) {
-    headers[name] = secretNames.includes(name.toLowerCase()) ? REDACTED : request.headers[name];
-  }
+  for (const name in request.headers) headers[name] = isSecret(name) ? REDACTED : request.headers[name];
   const retries = ctx.state.retries;
   return {
     method: request.method,
-    url: withQuery(request.url, request.query),
+    url,
     status: response?.status ?? (failure instanceof SyncError ? failure.status : 0),
     duration: Math.round(performance.now() - started),
     cache: cacheOutcome(ctx),
@@ -116,16 +132,48 @@ function formatLine(entry: LogEntry): string {
   );
 }
 
-/** Blanks every secret header value out of the line, whatever the format printed. */
-function scrub(line: string, headers: Headers, secretNames: readonly string[]): string {
-  let text = String(line);
+/**
+ * Every secret this call carries, as it could be printed: credential header values (with and without their
+ * scheme), the URL's userinfo password and the sensitive query values (raw and decoded).
+ */
+function secretValues(
+  headers: Headers,
+  url: string,
+  params: readonly string[],
+  isSecret: (name: string) => boolean,
+): string[] {
+  const values: string[] = [];
   for (const name in headers) {
     const value = headers[name];
-    if (value === '' || !secretNames.includes(name.toLowerCase())) continue;
-    text = text.split(value).join(REDACTED);
+    if (!value || !isSecret(name)) continue;
+    values.push(value);
     // A value with a scheme ('Bearer abc') may be printed without it.
     const space = value.indexOf(' ');
-    if (space !== -1 && space < value.length - 1) text = text.split(value.slice(space + 1)).join(REDACTED);
+    if (space !== -1 && space < value.length - 1) values.push(value.slice(space + 1));
   }
+  const masked = maskUrl(url, params);
+  if (masked !== url) {
+    // The values that masking removed: compare the two strings piece by piece.
+    const original = url.split(/[:@?&#=]/);
+    const kept = new Set(masked.split(/[:@?&#=]/));
+    for (const piece of original) {
+      if (piece.length < 3 || kept.has(piece)) continue;
+      values.push(piece);
+      try {
+        const decoded = decodeURIComponent(piece.replace(/\+/g, ' '));
+        if (decoded !== piece) values.push(decoded);
+      } catch {
+        // Not percent-encoded text: the raw value is enough.
+      }
+    }
+  }
+  // Longest first, so a value that contains another is blanked whole.
+  return values.sort((a, b) => b.length - a.length);
+}
+
+/** Blanks every secret value out of the line, whatever the format printed. */
+function scrub(line: string, secrets: readonly string[]): string {
+  let text = String(line);
+  for (const secret of secrets) if (secret !== '') text = text.split(secret).join(REDACTED);
   return text;
 }

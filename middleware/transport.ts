@@ -1,8 +1,11 @@
 import superagent from 'superagent';
 import { abortReason, onAbort } from '../lib/context';
 import { SyncError } from '../lib/errors';
-import { ALWAYS_PRIVATE_HEADERS } from '../lib/header-names';
+import { isCredentialHeader } from '../lib/credentials';
+import { framingHeaderIn, framingHeaderMessage } from '../lib/header-names';
 import { withQuery } from '../lib/query';
+import { maskUrl } from '../lib/redact';
+import { normalizeUrlScheme, unsupportedSchemeReason } from '../lib/url-scheme';
 import {
   defaultAgent,
   dropIdleSockets,
@@ -31,8 +34,12 @@ interface RawResponse {
 export function transport(): Middleware {
   return function transport(ctx) {
     const { request, sync } = ctx;
-    const url = withQuery(request.url, request.query);
-    const invalid = invalidUrlReason(url);
+    const url = normalizeUrlScheme(withQuery(request.url, request.query));
+    const framing = framingHeaderIn(request.headers);
+    const invalid =
+      unsupportedSchemeReason(url) ??
+      invalidUrlReason(url) ??
+      (framing === undefined ? undefined : framingHeaderMessage(framing, 'the request'));
     if (invalid) {
       return Promise.reject(
         new SyncError('ERR_INVALID_REQUEST', invalid, { method: request.method, url: request.url }),
@@ -61,7 +68,8 @@ function send(ctx: SyncContext, url: string, agent: Agent | false, mayRetry: boo
     if (RUNTIME === 'node') {
       req.buffer(true).redirects(sync.maxRedirects).maxResponseSize(sync.maxResponseBytes);
       if (agent) req.agent(agent);
-      req.on('redirect', () => dropPrivateHeadersAcrossOrigins(req, url, sync.privateHeaders));
+      req.on('redirect', () => dropCredentialsAcrossOrigins(ctx, req, url));
+      req.on('request', () => failOnSwitchingProtocols(req));
     }
     if (request.body !== undefined) req.send(request.body);
 
@@ -74,6 +82,10 @@ function send(ctx: SyncContext, url: string, agent: Agent | false, mayRetry: boo
     req.end((error: (Error & { code?: string; response?: unknown }) | null, res: RawResponse) => {
       stopListening();
       if (aborted) return;
+      if (error && isRedirectFailure(error)) {
+        reject(redirectError(ctx, error, res as unknown as UnfollowedRedirect));
+        return;
+      }
       if (error && !error.response) {
         // A keep-alive socket the server closed while it sat idle: the request never reached the
         // server, so an idempotent one goes again, once, on a fresh socket (as undici does).
@@ -102,11 +114,77 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
 type OutgoingRequest = ReturnType<typeof superagent.get>;
 
-function dropPrivateHeadersAcrossOrigins(req: OutgoingRequest, from: string, configured: readonly string[]): void {
+/** superagent drops only Authorization and Cookie; every header that is a credential on this call goes too. */
+function dropCredentialsAcrossOrigins(ctx: SyncContext, req: OutgoingRequest, from: string): void {
   if (originOf(req.url) === originOf(from)) return;
-  // superagent drops Authorization and Cookie itself; the rest is ours to drop.
-  for (const name of ALWAYS_PRIVATE_HEADERS) req.unset(name);
-  for (const name of configured) req.unset(name.toLowerCase());
+  for (const name in ctx.request.headers) if (isCredentialHeader(ctx, name)) req.unset(name.toLowerCase());
+}
+
+interface InformationalResponse {
+  statusCode: number;
+}
+
+/**
+ * Node hands a 1xx to 'information' and goes on waiting for the final answer: right for 100 Continue
+ * (the deadline still bounds the wait), wrong for a 101 nobody asked for, which would wait forever.
+ */
+function failOnSwitchingProtocols(req: OutgoingRequest): void {
+  const outgoing = (
+    req as unknown as {
+      req?: {
+        on(event: 'information', listener: (info: InformationalResponse) => void): void;
+        destroy(error: Error): void;
+      };
+    }
+  ).req;
+  outgoing?.on('information', (info) => {
+    if (info.statusCode !== 101) return;
+    const error = new Error('Unexpected 101 Switching Protocols: the request asked for no upgrade') as Error & {
+      code: string;
+    };
+    error.code = 'EUNEXPECTED101';
+    outgoing.destroy(error);
+  });
+}
+
+interface UnfollowedRedirect {
+  statusCode?: number;
+  statusMessage?: string;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+function isRedirectFailure(error: Error & { code?: string }): boolean {
+  return (
+    error.code === 'EINVALIDREDIRECT' ||
+    error.code === 'EUNSUPPORTEDREDIRECT' ||
+    error.message === 'No location header for redirect'
+  );
+}
+
+/** A 3xx superagent would not follow: the real status, and why. */
+function redirectError(
+  ctx: SyncContext,
+  error: Error & { code?: string },
+  res: UnfollowedRedirect | undefined,
+): SyncError {
+  const status = res?.statusCode ?? 0;
+  const location = res?.headers?.location;
+  const target = typeof location === 'string' ? maskUrl(location) : '';
+  const why =
+    error.code === 'EUNSUPPORTEDREDIRECT'
+      ? `to a refused protocol (only http: and https: are followed): ${target}`
+      : error.code === 'EINVALIDREDIRECT'
+        ? `to an invalid Location: ${target}`
+        : 'without a Location header';
+  return new SyncError('ERR_HTTP', `Redirect ${status} not followed: ${why}`, {
+    method: ctx.request.method,
+    url: ctx.request.url,
+    status,
+    statusText: statusTextOf(status, res?.statusMessage),
+    responseText: '',
+    headers: res?.headers ? flattenHeaders(res.headers) : {},
+    cause: error,
+  });
 }
 
 function originOf(url: string): string {

@@ -1,5 +1,5 @@
 import { requestKey } from '../cache-key';
-import { ALWAYS_PRIVATE_HEADERS } from '../header-names';
+import { isCredentialHeader } from '../credentials';
 import { hmacSha256Hex, randomSecret } from '../runtime';
 import type { Headers, SyncContext, SyncInstance, SyncRequest } from '../types';
 
@@ -8,17 +8,16 @@ export const DEFAULT_TOKEN_HEADERS: readonly string[] = ['x-access-token', 'x-au
 let processSecret: string | undefined;
 
 /**
- * The credentials a request carries (`name=value` lines, sorted), or undefined for an anonymous one.
- * Header names are matched whatever their case (a user step may write `Authorization`).
+ * The credentials a request carries (`name=value` lines, sorted), or undefined for an anonymous one: every
+ * header that is a credential on this call (see `isCredentialHeader`), whatever the case of its name.
  */
-export function credentialOf(headers: Headers, tokenHeaders: readonly string[]): string | undefined {
+export function credentialOf(ctx: SyncContext): string | undefined {
+  const headers = ctx.request.headers;
   let found: string[] | undefined;
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || value === '') continue;
-    const lower = name.toLowerCase();
-    if (ALWAYS_PRIVATE_HEADERS.includes(lower) || tokenHeaders.includes(lower))
-      (found ??= []).push(`${lower}=${value}`);
+    if (isCredentialHeader(ctx, name)) (found ??= []).push(`${name.toLowerCase()}=${value}`);
   }
   return found?.sort().join('\n');
 }
