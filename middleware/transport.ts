@@ -69,11 +69,18 @@ function send(ctx: SyncContext, url: string, agent: Agent | false, mayRetry: boo
       req.buffer(true).redirects(sync.maxRedirects).maxResponseSize(sync.maxResponseBytes);
       if (agent) req.agent(agent);
       req.on('redirect', () => dropCredentialsAcrossOrigins(ctx, req, url));
-      req.on('request', () => failOnSwitchingProtocols(req));
+      req.on('request', () => onUnaskedUpgrade(req, () => stop(unexpectedUpgrade(ctx))));
     }
     if (request.body !== undefined) req.send(request.body);
 
     let aborted = false;
+    const stop = (error: SyncError) => {
+      if (aborted) return;
+      stopListening();
+      aborted = true;
+      req.abort();
+      reject(error);
+    };
     const stopListening = onAbort(ctx, (abortedWith) => {
       aborted = true;
       req.abort();
@@ -120,30 +127,22 @@ function dropCredentialsAcrossOrigins(ctx: SyncContext, req: OutgoingRequest, fr
   for (const name in ctx.request.headers) if (isCredentialHeader(ctx, name)) req.unset(name.toLowerCase());
 }
 
-interface InformationalResponse {
-  statusCode: number;
+/**
+ * A 101 nobody asked for: Node hands the socket to an 'upgrade' listener, and without one it closes the
+ * socket without an error, so superagent would wait forever (with `timeout: 0`). The call fails at once.
+ */
+function onUnaskedUpgrade(req: OutgoingRequest, fail: () => void): void {
+  type Upgradable = { on(event: 'upgrade', listener: (res: unknown, socket: { destroy(): void }) => void): void };
+  (req as unknown as { req?: Upgradable }).req?.on('upgrade', (_res, socket) => {
+    socket.destroy();
+    fail();
+  });
 }
 
-/**
- * Node hands a 1xx to 'information' and goes on waiting for the final answer: right for 100 Continue
- * (the deadline still bounds the wait), wrong for a 101 nobody asked for, which would wait forever.
- */
-function failOnSwitchingProtocols(req: OutgoingRequest): void {
-  const outgoing = (
-    req as unknown as {
-      req?: {
-        on(event: 'information', listener: (info: InformationalResponse) => void): void;
-        destroy(error: Error): void;
-      };
-    }
-  ).req;
-  outgoing?.on('information', (info) => {
-    if (info.statusCode !== 101) return;
-    const error = new Error('Unexpected 101 Switching Protocols: the request asked for no upgrade') as Error & {
-      code: string;
-    };
-    error.code = 'EUNEXPECTED101';
-    outgoing.destroy(error);
+function unexpectedUpgrade(ctx: SyncContext): SyncError {
+  return new SyncError('ERR_NETWORK', 'Unexpected 101 Switching Protocols: the request asked for no upgrade', {
+    method: ctx.request.method,
+    url: ctx.request.url,
   });
 }
 
