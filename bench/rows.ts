@@ -115,6 +115,45 @@ export const ROWS: RowDefinition[] = [
     },
   },
   {
+    id: '2t',
+    label: 'superagent set up as the transport sets it, called directly',
+    async setup({ origin }) {
+      // The transport's own settings, without the stack: what superagent itself costs here.
+      const agent = new http.Agent(KEEP_ALIVE);
+      const url = origin + PATH;
+      const call = () =>
+        new Promise<unknown>((resolve, reject) => {
+          const req = superagent('GET', url)
+            .set({ accept: 'application/json' })
+            .ok(() => true)
+            .parse(superagent.parse.text as never)
+            .buffer(true)
+            .redirects(5)
+            .maxResponseSize(10 * 1024 * 1024)
+            .agent(agent);
+          req.on('redirect', () => {});
+          req.on('request', () => {});
+          req.end((error, res) => (error ? reject(error) : resolve(JSON.parse(res.text))));
+        });
+      return { call, close: () => agent.destroy() };
+    },
+  },
+  {
+    id: '2m',
+    label: 'minimal superagent sync, model.fetch()',
+    async setup({ origin }) {
+      // The least a superagent Backbone.sync can do: the yardstick of the default stack (row 4).
+      const agent = new http.Agent(KEEP_ALIVE);
+      const minimalSync = (_method: string, model: { url(): string }, options: { success(body: unknown): void }) =>
+        superagent
+          .get(model.url())
+          .agent(agent)
+          .timeout(10000)
+          .then((res) => options.success(res.body));
+      return { call: modelOn(minimalSync, origin), close: () => agent.destroy() };
+    },
+  },
+  {
     id: '3',
     label: 'backbone-super-sync 1.1.1, model.fetch()',
     async setup({ origin }) {
@@ -127,6 +166,15 @@ export const ROWS: RowDefinition[] = [
     label: 'v2 default stack, model.fetch()',
     async setup({ origin }) {
       return { call: modelOn(createSync(), origin), close: () => runtime.defaultAgent(origin).destroy() };
+    },
+  },
+  {
+    id: '4d',
+    label: 'v2 default stack, sync() called directly (no Backbone)',
+    async setup({ origin }) {
+      const sync = createSync();
+      const model = { url: origin + PATH };
+      return { call: () => sync('read', model, {}), close: () => runtime.defaultAgent(origin).destroy() };
     },
   },
   {

@@ -97,8 +97,17 @@ export function settleFailure(ctx: CallContext, error: SyncError): void {
   ctx.reject(error);
 }
 
+/**
+ * Everything a settled call stops holding on to. The app keeps the handle (Backbone keeps it in the
+ * model's options), so the handle must not keep the call alive: its context, the request, the model and
+ * superagent's objects would all be promoted to the old generation with it.
+ */
 function unlinkSignal(ctx: CallContext): void {
-  if (ctx.unlinkSignal) ctx.unlinkSignal();
+  ctx.xhr.owner = undefined;
+  if (ctx.unlinkSignal) {
+    ctx.unlinkSignal();
+    ctx.unlinkSignal = undefined;
+  }
 }
 
 function ignore(): void {}
