@@ -1,3 +1,5 @@
+// Already lower-case up to the end of the host: the common case, answered without allocating.
+const NORMALIZED = /^[a-z][a-z0-9+.-]*:\/\/[^/?#A-Z]*(?:[/?#]|$)/;
 // scheme "://" authority, the rest untouched (RFC 3986 section 3).
 const ABSOLUTE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/;
 
@@ -7,6 +9,7 @@ const ABSOLUTE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/;
  * `http://`: `HTTPS://api/me` would dial a host named `https` in clear text. A relative URL is returned as it is.
  */
 export function normalizeUrlScheme(url: string): string {
+  if (NORMALIZED.test(url)) return url;
   const match = ABSOLUTE.exec(url);
   if (match === null) return url;
   const [whole, scheme, authority] = match;
