@@ -95,7 +95,7 @@ export class MiddlewareStack {
   }
 
   pipeline(): Pipeline {
-    return (this.composed ??= compose(this.entries.map((entry) => entry.middleware)) as Pipeline);
+    return (this.composed ??= compose(this.entries));
   }
 
   private indexOf(name: string): number {
@@ -157,6 +157,10 @@ function checkName(name: unknown): string {
 function checkMiddleware(middleware: unknown): asserts middleware is Middleware {
   if (typeof middleware !== 'function') {
     throw new TypeError(`Middleware must be a function (ctx, next) => Promise<void>, got ${typeof middleware}`);
+  }
+  const reentrant: unknown = (middleware as Middleware).reentrant;
+  if (reentrant !== undefined && typeof reentrant !== 'boolean') {
+    throw new TypeError(`The reentrant flag of step "${middleware.name || 'middleware'}" must be true or false`);
   }
   const order: unknown = (middleware as Middleware).order;
   if (order === undefined) return;

@@ -93,8 +93,9 @@ export interface SyncContext {
 }
 
 /**
- * Runs the steps inside the current one. It may be called again after it settled (a retry), and
- * `next(other)` runs the inner steps on another context (a request shared by several calls).
+ * Runs the steps inside the current one, once. A step marked `reentrant` may call it again after it
+ * settled (a retry), and `next(other)` runs the inner steps on another context (a request shared by
+ * several calls); an ordinary step that calls it twice fails the call with an error naming the step.
  */
 export type Next = (ctx?: SyncContext) => Promise<void>;
 
@@ -106,6 +107,14 @@ export interface Middleware {
   (ctx: SyncContext, next: Next): Promise<void> | void;
   /** Where this step must sit relative to other steps, checked by `use`, `replace` and per-request steps. */
   order?: StepOrder;
+  /**
+   * True for a step that runs the rest of the stack more than once (a retry, a replay after a 401) or on
+   * another context (a request shared by several calls). The stack is composed in segments split at such
+   * steps, and each gets a `next` that runs the composed rest afresh. Every other step keeps koa-compose's
+   * guard against a second `next()`.
+   * @example retryStep.reentrant = true
+   */
+  reentrant?: boolean;
 }
 
 /**

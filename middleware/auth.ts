@@ -91,6 +91,8 @@ export function auth(getToken: () => string | Promise<string>, options: AuthOpti
     before: ['cache', 'parse'],
     reason: 'the cache sees the request as it goes out, and a 401 reaches auth as an error to replay',
   };
+  // Replays the rest of the stack once after a 401.
+  step.reentrant = true;
   return step;
 }
 

@@ -19,11 +19,14 @@ export type CacheOutcome = 'hit' | 'miss' | 'shared' | 'bypass';
  * The cache never fails a call: every cache failure is a miss, reported to `onCacheError`.
  */
 export function cache(): Middleware {
-  return function cache(ctx, next) {
+  const step: Middleware = function cache(ctx, next) {
     if (ctx.method !== 'read') return writeThrough(ctx, next);
     if (!ctx.options.cache || ctx.request.method !== 'GET') return next();
     return cachedRead(ctx, next);
   };
+  // A coalesced miss runs the rest of the stack once, on a context of its own, for every caller that waits.
+  step.reentrant = true;
+  return step;
 }
 
 async function cachedRead(ctx: SyncContext, next: () => Promise<void>): Promise<void> {

@@ -55,5 +55,7 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
     }
   };
   step.order = { after: ['parse'], reason: 'each caller parses its own copy of the shared body' };
+  // Runs the rest of the stack once, on a context of its own, for every caller that shares it.
+  step.reentrant = true;
   return step;
 }

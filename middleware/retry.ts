@@ -117,6 +117,8 @@ export function retry(options: RetryOptions = {}): Middleware {
     before: ['parse'],
     reason: 'retries stay within the total deadline, and shouldRetry sees parsed bodies',
   };
+  // Sends the rest of the stack again for each attempt.
+  step.reentrant = true;
   return step;
 }
 

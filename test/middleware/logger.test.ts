@@ -47,6 +47,8 @@ describe('logger() against a real server', () => {
     const sync = createSync().use(logger({ log }));
     await sync('read', { url: server.url('/missing') }, {}).catch(() => {});
     await sync('read', { url: server.url('/slow') }, { timeout: 30 }).catch(() => {});
+    // A timed-out call settles at its deadline; the logger's line follows once the steps inside it unwind.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(lines[0]).toMatch(/\/missing 404 ERR_HTTP \d+ms cache=off retries=0$/);
     expect(lines[1]).toMatch(/\/slow 0 ERR_TIMEOUT \d+ms cache=off retries=0$/);
   });
