@@ -25,7 +25,11 @@ export function moduleOf(url: string): string {
   return own ? `backbone-super-sync ${own[1].replace('dist/cjs/', '')}` : url;
 }
 
-export function summarise(profile: Profile): { byFunction: Map<string, number>; byModule: Map<string, number>; total: number } {
+export function summarise(profile: Profile): {
+  byFunction: Map<string, number>;
+  byModule: Map<string, number>;
+  total: number;
+} {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const byFunction = new Map<string, number>();
   const byModule = new Map<string, number>();

@@ -22,7 +22,12 @@ import type {
 } from './types';
 
 const STACK = Symbol('backbone-super-sync.stack');
-type Instance = SyncInstance & { [STACK]: MiddlewareStack; [CACHE_CLIENT]: unknown };
+type Instance = SyncInstance & {
+  [STACK]: MiddlewareStack;
+  [CACHE_CLIENT]: unknown;
+  [PRIVATE_HEADERS]: string[];
+  [CACHE_VARY]: string[];
+};
 
 const CONFIG_DEFAULTS: Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> = {
   timeout: 10_000,
@@ -42,6 +47,8 @@ const CONFIG_DEFAULTS: Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> = {
 };
 const CONFIG_KEYS = new Set<string>([...Object.keys(CONFIG_DEFAULTS), 'agent', 'cacheClient']);
 const CACHE_CLIENT = Symbol('backbone-super-sync.cacheClient');
+const PRIVATE_HEADERS = Symbol('backbone-super-sync.privateHeaders');
+const CACHE_VARY = Symbol('backbone-super-sync.cacheVary');
 
 /**
  * Makes an independent sync instance: `Backbone.sync = createSync({ headers: { 'x-app-token': t } })`.
@@ -63,7 +70,12 @@ function makeInstance(config: SyncConfig, stack: MiddlewareStack): SyncInstance 
   sync.defaultCacheTime = config.defaultCacheTime ?? CONFIG_DEFAULTS.defaultCacheTime;
   sync.cacheKey = config.cacheKey ?? null;
   sync.cachePrefix = config.cachePrefix ?? CONFIG_DEFAULTS.cachePrefix;
-  sync.cacheVary = (config.cacheVary ?? DEFAULT_VARY).map((name) => name.toLowerCase());
+  // Header names are matched in lower case: a list assigned as a property is checked and lower-cased as
+  // createSync() does, or `sync.privateHeaders = ['X-User-Token']` would stop making those reads private.
+  // Own properties, so that `{ ...sync }` shows them as it shows the rest of the configuration.
+  Object.defineProperty(sync, 'cacheVary', headerListProperty(CACHE_VARY, 'cacheVary'));
+  Object.defineProperty(sync, 'privateHeaders', headerListProperty(PRIVATE_HEADERS, 'privateHeaders'));
+  sync.cacheVary = [...(config.cacheVary ?? DEFAULT_VARY)];
   sync.cacheUserSecret = config.cacheUserSecret ?? null;
   sync.cacheTimeout = config.cacheTimeout ?? CONFIG_DEFAULTS.cacheTimeout;
   sync.cacheMaxEntryBytes = config.cacheMaxEntryBytes ?? CONFIG_DEFAULTS.cacheMaxEntryBytes;
@@ -73,7 +85,7 @@ function makeInstance(config: SyncConfig, stack: MiddlewareStack): SyncInstance 
   sync.agent = config.agent;
   sync.maxResponseBytes = config.maxResponseBytes ?? CONFIG_DEFAULTS.maxResponseBytes;
   sync.maxRedirects = config.maxRedirects ?? CONFIG_DEFAULTS.maxRedirects;
-  sync.privateHeaders = (config.privateHeaders ?? DEFAULT_TOKEN_HEADERS).map((name) => name.toLowerCase());
+  sync.privateHeaders = [...(config.privateHeaders ?? DEFAULT_TOKEN_HEADERS)];
   return sync;
 }
 
@@ -160,13 +172,17 @@ function checkConfig(config: SyncConfig): void {
   checkCacheConfig(config);
   checkNames('privateHeaders', config.privateHeaders);
   const { timeout, headers, defaultCacheTime, maxResponseBytes, maxRedirects, agent } = config;
-  if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
-    throw new TypeError(`timeout must be a number of ms >= 0, got ${String(timeout)}`);
+  // setTimeout fires at once for anything longer than 2^31 - 1 ms; Infinity means no deadline, as 0 does.
+  if (
+    timeout !== undefined &&
+    !(typeof timeout === 'number' && ((timeout >= 0 && timeout <= 2 ** 31 - 1) || timeout === Infinity))
+  ) {
+    throw new TypeError(`timeout must be a number of ms from 0 (none) to ${2 ** 31 - 1}, got ${String(timeout)}`);
   }
   if (headers !== undefined && (headers === null || (typeof headers !== 'object' && typeof headers !== 'function'))) {
     throw new TypeError('headers must be an object or a function of the context returning one');
   }
-  if (defaultCacheTime !== undefined && typeof defaultCacheTime !== 'number') {
+  if (defaultCacheTime !== undefined && !(typeof defaultCacheTime === 'number' && !Number.isNaN(defaultCacheTime))) {
     throw new TypeError(`defaultCacheTime must be a number of seconds, got ${String(defaultCacheTime)}`);
   }
   if (maxResponseBytes !== undefined && !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0)) {
@@ -296,3 +312,17 @@ const instanceMethods = Object.create(Function.prototype, {
     },
   },
 });
+
+function headerListProperty(key: typeof PRIVATE_HEADERS | typeof CACHE_VARY, option: string): PropertyDescriptor {
+  return {
+    get(this: Instance) {
+      return this[key];
+    },
+    set(this: Instance, names: unknown) {
+      if (names === undefined) throw new TypeError(`${option} must be an array of header names`);
+      checkNames(option, names);
+      this[key] = (names as string[]).map((name) => name.toLowerCase());
+    },
+    enumerable: true,
+  };
+}
