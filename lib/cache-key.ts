@@ -1,52 +1,75 @@
 import { LRUCache } from 'lru-cache';
-import { headerValue } from './header-names';
+import { isCredentialHeader } from './credentials';
 import { sha256Hex } from './runtime';
+import { wireUrl } from './wire-url';
 import type { SyncContext } from './types';
 
 export interface RequestKeyOptions {
   /** Prefix of every key. @default 'bss:' */
   prefix?: string;
-  /** Request headers whose values tell responses apart. @default ['accept', 'accept-language'] */
-  vary?: readonly string[];
+  /** Lower-case names of request headers left out of the key (per-call noise). @default DEFAULT_IGNORED_HEADERS */
+  ignore?: readonly string[];
 }
 
 export const DEFAULT_KEY_PREFIX = 'bss:';
-export const DEFAULT_VARY: readonly string[] = ['accept', 'accept-language'];
+/** Headers that differ on every call without changing the answer: tracing and request ids. */
+export const DEFAULT_IGNORED_HEADERS: readonly string[] = [
+  'traceparent',
+  'tracestate',
+  'x-request-id',
+  'x-correlation-id',
+];
 
 /**
- * The key of a request: a prefix plus the sha256 of its canonical form (verb, normalised URL, the
- * URL's query merged with `query` with keys sorted, and the `vary` header values). Reordered data
- * gives the same key, any data gives a key of the same length, and no header value other than the
- * `vary` ones (so no credential) can reach it. The cache step and `dedupe()` both key by this.
+ * The key of a request: a prefix plus the sha256 of what the transport sends. The method, the URL as it
+ * goes on the wire (`wireUrl`, byte for byte: nothing is merged, decoded or reordered, so two keys are
+ * equal only when the requests are) and every request header present now, except the `ignore` list and
+ * the credential headers, which the callers key separately (hashed, or by scope). The cache step and
+ * `dedupe()` both key by this.
  */
 export function requestKey(ctx: SyncContext, options: RequestKeyOptions = {}): string {
   const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
-  const vary = options.vary ?? DEFAULT_VARY;
+  const ignore = options.ignore ?? DEFAULT_IGNORED_HEADERS;
   const { request } = ctx;
-  const varied: string[] = [];
-  for (const name of vary) varied.push(headerValue(request.headers, name.toLowerCase()) ?? '');
-  // Most reads repeat a few URLs (every cache hit computes its key): the same inputs give the same
-  // key, so recent ones are remembered instead of parsing the URL and hashing again.
-  const memo =
-    typeof request.query === 'object' || request.url.length > MEMO_MAX_URL
-      ? undefined
-      : JSON.stringify([prefix, request.method, request.url, request.query ?? null, varied]);
+  const canonical = JSON.stringify([request.method, wireUrl(request), keyedHeaders(ctx, ignore)]);
+  // Most reads repeat a few requests (every cache hit computes its key): recent ones are remembered
+  // instead of hashed again.
+  const memo = canonical.length <= MEMO_MAX_LENGTH ? prefix + canonical : undefined;
   if (memo !== undefined) {
     const known = recentKeys.get(memo);
     if (known !== undefined) return known;
   }
-  const { base, query } = splitUrl(request.url);
-  if (request.query !== undefined) {
-    if (typeof request.query === 'string') mergeSearch(query, request.query);
-    else Object.assign(query, request.query);
-  }
-  const key = prefix + sha256Hex(canonicalJSON([request.method, base, query, varied]));
+  const key = prefix + sha256Hex(canonical);
   if (memo !== undefined) recentKeys.set(memo, key);
   return key;
 }
 
-// Bounded by entries and by size (long URLs are not remembered at all), so the memo stays small.
-const MEMO_MAX_URL = 2048;
+/**
+ * `[name, value]` pairs sorted by name. Names in lower case, as HTTP compares them; when one name is
+ * given twice in different cases the later one wins, as on the wire (Node's `setHeader` replaces).
+ */
+function keyedHeaders(ctx: SyncContext, ignore: readonly string[]): Array<[string, string]> {
+  const headers = ctx.request.headers;
+  const byName = new Map<string, string>();
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (ignore.includes(lower) || isCredentialHeader(ctx, lower)) {
+      byName.delete(lower);
+      continue;
+    }
+    byName.set(lower, String(value));
+  }
+  return [...byName].sort(byFirst);
+}
+
+function byFirst(a: [string, string], b: [string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+// Bounded by entries and by size (long requests are not remembered at all), so the memo stays small.
+const MEMO_MAX_LENGTH = 2048;
 const recentKeys = new LRUCache<string, string>({
   max: 1000,
   maxSize: 4 * 1024 * 1024,
@@ -59,39 +82,4 @@ export function legacyCacheKey(ctx: SyncContext): string {
   const url = options.url || (typeof model.url === 'function' ? model.url() : model.url);
   const data = options.data || (method === 'create' || method === 'update' ? model.toJSON?.(options) : {});
   return url + JSON.stringify(data);
-}
-
-function splitUrl(url: string): { base: string; query: Record<string, unknown> } {
-  const query: Record<string, unknown> = {};
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    const at = url.indexOf('?');
-    if (at === -1) return { base: url, query };
-    mergeSearch(query, url.slice(at + 1));
-    return { base: url.slice(0, at), query };
-  }
-  mergeSearch(query, parsed.search.slice(1));
-  parsed.search = '';
-  parsed.hash = '';
-  // URL already lower-cases scheme and host and drops the default port.
-  return { base: parsed.href, query };
-}
-
-function mergeSearch(into: Record<string, unknown>, search: string): void {
-  for (const [name, value] of new URLSearchParams(search)) {
-    const existing = into[name];
-    into[name] = existing === undefined ? value : ([] as unknown[]).concat(existing, value);
-  }
-}
-
-/** JSON with object keys sorted at every depth, so equal requests serialise equally. */
-export function canonicalJSON(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => {
-    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner;
-    const sorted: Record<string, unknown> = {};
-    for (const name of Object.keys(inner).sort()) sorted[name] = (inner as Record<string, unknown>)[name];
-    return sorted;
-  });
 }

@@ -4,7 +4,7 @@ import { buildRequest } from './request';
 import { settleFailure, settleSuccess } from './settle';
 import { MiddlewareStack, renderOnion, type Pipeline } from './stack';
 import { builtInSteps } from '../middleware/built-in';
-import { DEFAULT_KEY_PREFIX, DEFAULT_VARY } from './cache-key';
+import { DEFAULT_IGNORED_HEADERS, DEFAULT_KEY_PREFIX } from './cache-key';
 import { DEFAULT_BREAKER } from './cache/breaker';
 import { cacheControl, inheritCache } from './cache/instance';
 import { DEFAULT_TOKEN_HEADERS } from './cache/keys';
@@ -26,7 +26,7 @@ type Instance = SyncInstance & {
   [STACK]: MiddlewareStack;
   [CACHE_CLIENT]: unknown;
   [PRIVATE_HEADERS]: string[];
-  [CACHE_VARY]: string[];
+  [CACHE_IGNORE]: string[];
 };
 
 const CONFIG_DEFAULTS: Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> = {
@@ -35,7 +35,8 @@ const CONFIG_DEFAULTS: Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> = {
   defaultCacheTime: 3600,
   cacheKey: null,
   cachePrefix: DEFAULT_KEY_PREFIX,
-  cacheVary: [...DEFAULT_VARY],
+  cacheIgnoreHeaders: [...DEFAULT_IGNORED_HEADERS],
+  cacheGrace: 0,
   cacheUserSecret: null,
   cacheTimeout: 100,
   cacheMaxEntryBytes: 1024 * 1024,
@@ -48,7 +49,7 @@ const CONFIG_DEFAULTS: Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> = {
 const CONFIG_KEYS = new Set<string>([...Object.keys(CONFIG_DEFAULTS), 'agent', 'cacheClient']);
 const CACHE_CLIENT = Symbol('backbone-super-sync.cacheClient');
 const PRIVATE_HEADERS = Symbol('backbone-super-sync.privateHeaders');
-const CACHE_VARY = Symbol('backbone-super-sync.cacheVary');
+const CACHE_IGNORE = Symbol('backbone-super-sync.cacheIgnoreHeaders');
 
 /**
  * Makes an independent sync instance: `Backbone.sync = createSync({ headers: { 'x-app-token': t } })`.
@@ -73,9 +74,10 @@ function makeInstance(config: SyncConfig, stack: MiddlewareStack): SyncInstance 
   // Header names are matched in lower case: a list assigned as a property is checked and lower-cased as
   // createSync() does, or `sync.privateHeaders = ['X-User-Token']` would stop making those reads private.
   // Own properties, so that `{ ...sync }` shows them as it shows the rest of the configuration.
-  Object.defineProperty(sync, 'cacheVary', headerListProperty(CACHE_VARY, 'cacheVary'));
+  Object.defineProperty(sync, 'cacheIgnoreHeaders', headerListProperty(CACHE_IGNORE, 'cacheIgnoreHeaders'));
   Object.defineProperty(sync, 'privateHeaders', headerListProperty(PRIVATE_HEADERS, 'privateHeaders'));
-  sync.cacheVary = [...(config.cacheVary ?? DEFAULT_VARY)];
+  sync.cacheIgnoreHeaders = [...(config.cacheIgnoreHeaders ?? DEFAULT_IGNORED_HEADERS)];
+  sync.cacheGrace = config.cacheGrace ?? CONFIG_DEFAULTS.cacheGrace;
   sync.cacheUserSecret = config.cacheUserSecret ?? null;
   sync.cacheTimeout = config.cacheTimeout ?? CONFIG_DEFAULTS.cacheTimeout;
   sync.cacheMaxEntryBytes = config.cacheMaxEntryBytes ?? CONFIG_DEFAULTS.cacheMaxEntryBytes;
@@ -182,8 +184,12 @@ function checkConfig(config: SyncConfig): void {
   if (headers !== undefined && (headers === null || (typeof headers !== 'object' && typeof headers !== 'function'))) {
     throw new TypeError('headers must be an object or a function of the context returning one');
   }
-  if (defaultCacheTime !== undefined && !(typeof defaultCacheTime === 'number' && !Number.isNaN(defaultCacheTime))) {
-    throw new TypeError(`defaultCacheTime must be a number of seconds, got ${String(defaultCacheTime)}`);
+  if (
+    defaultCacheTime !== undefined &&
+    defaultCacheTime !== 'http' &&
+    !(typeof defaultCacheTime === 'number' && !Number.isNaN(defaultCacheTime))
+  ) {
+    throw new TypeError(`defaultCacheTime must be a number of seconds or 'http', got ${String(defaultCacheTime)}`);
   }
   if (maxResponseBytes !== undefined && !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0)) {
     throw new TypeError(`maxResponseBytes must be a positive integer, got ${String(maxResponseBytes)}`);
@@ -197,7 +203,7 @@ function checkConfig(config: SyncConfig): void {
 }
 
 function checkCacheConfig(config: SyncConfig): void {
-  const { cacheClient, cacheKey, cachePrefix, cacheVary, cacheUserSecret } = config;
+  const { cacheClient, cacheKey, cachePrefix, cacheIgnoreHeaders, cacheUserSecret, cacheGrace } = config;
   const { cacheTimeout, cacheMaxEntryBytes, cacheBreaker, onCacheError } = config;
   if (cacheClient != null) storeAdapter(cacheClient);
   if (cacheKey != null && typeof cacheKey !== 'function') {
@@ -206,7 +212,10 @@ function checkCacheConfig(config: SyncConfig): void {
   if (cachePrefix !== undefined && typeof cachePrefix !== 'string') {
     throw new TypeError(`cachePrefix must be a string, got ${typeof cachePrefix}`);
   }
-  checkNames('cacheVary', cacheVary);
+  checkNames('cacheIgnoreHeaders', cacheIgnoreHeaders);
+  if (cacheGrace !== undefined && !(typeof cacheGrace === 'number' && cacheGrace >= 0 && cacheGrace !== Infinity)) {
+    throw new TypeError(`cacheGrace must be a number of seconds >= 0, got ${String(cacheGrace)}`);
+  }
   if (cacheUserSecret != null && !(typeof cacheUserSecret === 'string' && cacheUserSecret.length >= 16)) {
     throw new TypeError('cacheUserSecret must be a string of at least 16 characters (or null for a random one)');
   }
@@ -249,7 +258,8 @@ function configOf(sync: SyncInstance): SyncConfig {
     defaultCacheTime: sync.defaultCacheTime,
     cacheKey: sync.cacheKey,
     cachePrefix: sync.cachePrefix,
-    cacheVary: [...sync.cacheVary],
+    cacheIgnoreHeaders: [...sync.cacheIgnoreHeaders],
+    cacheGrace: sync.cacheGrace,
     cacheUserSecret: sync.cacheUserSecret,
     cacheTimeout: sync.cacheTimeout,
     cacheMaxEntryBytes: sync.cacheMaxEntryBytes,
@@ -313,7 +323,7 @@ const instanceMethods = Object.create(Function.prototype, {
   },
 });
 
-function headerListProperty(key: typeof PRIVATE_HEADERS | typeof CACHE_VARY, option: string): PropertyDescriptor {
+function headerListProperty(key: typeof PRIVATE_HEADERS | typeof CACHE_IGNORE, option: string): PropertyDescriptor {
   return {
     get(this: Instance) {
       return this[key];

@@ -7,6 +7,8 @@ export interface HandleOwner {
   setRequestHeader(name: string, value: string): void;
 }
 
+export type CacheStatus = 'hit' | 'revalidated' | 'stale' | 'miss' | 'shared' | 'bypass' | 'off';
+
 type DoneCallback<T> = (data: T, textStatus: string, xhr: SyncHandle<T>) => void;
 type FailCallback = (xhr: SyncError, textStatus: string, errorThrown: string) => void;
 
@@ -29,6 +31,12 @@ export class SyncHandle<T = unknown> extends Promise<T> {
   /** The outcome's textStatus once settled ('success', 'error', 'timeout', ...). */
   textStatus: string | undefined = undefined;
   responseHeaders: Headers = {};
+  /**
+   * How the cache answered, once settled: 'hit', 'revalidated' (a 304 confirmed the stored body), 'stale'
+   * (a stored answer past its freshness), 'miss', 'shared' (another call's fetch), 'bypass' (the read
+   * could not use the cache), or 'off' (no `cache: true`, or a write).
+   */
+  cacheStatus: CacheStatus | undefined = undefined;
   /** @internal set by the call that owns this handle */
   owner: HandleOwner | undefined = undefined;
 

@@ -1,5 +1,6 @@
 import { SyncError } from './errors';
 import type { CallContext } from './context';
+import type { CacheStatus } from './handle';
 
 /**
  * The one place a call's outcome reaches Backbone: the callbacks (in jQuery's order: success or
@@ -29,6 +30,7 @@ export function settleSuccess(ctx: CallContext): void {
   xhr.responseJSON = response.body;
   xhr.responseHeaders = response.headers;
   xhr.textStatus = textStatus;
+  xhr.cacheStatus = cacheStatusOf(ctx);
   options.res = { status: response.status, headers: response.headers };
 
   let thrown: unknown;
@@ -62,6 +64,7 @@ export function settleFailure(ctx: CallContext, error: SyncError): void {
   xhr.responseJSON = error.responseJSON;
   xhr.responseHeaders = error.responseHeaders;
   xhr.textStatus = error.textStatus;
+  xhr.cacheStatus = cacheStatusOf(ctx);
 
   // jQuery registers the callbacks only after beforeSend, so a canceled call runs none of them.
   if (error.code === 'ERR_CANCELED') {
@@ -111,3 +114,9 @@ function unlinkSignal(ctx: CallContext): void {
 }
 
 function ignore(): void {}
+
+/** The cache step's outcome (`ctx.state.cache`), or 'off' when no cache step took part. */
+export function cacheStatusOf(ctx: { state: Record<string, unknown> }): CacheStatus {
+  const outcome = ctx.state.cache;
+  return typeof outcome === 'string' ? (outcome as CacheStatus) : 'off';
+}

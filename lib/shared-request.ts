@@ -1,13 +1,14 @@
 import { SyncError } from './errors';
-import type { Next, SyncContext, SyncResponse } from './types';
+import type { Headers, Next, SyncContext, SyncResponse } from './types';
 
 /**
  * Runs the steps inside the current one for a request that several calls share (dedupe, a cache's
  * coalesced miss). They run on a context of their own whose signal is the shared task's `signal`
  * (aborted only when every caller has left), never on the first caller's: that caller's abort or
  * timeout must not cut the request the others wait for. Resolves with the response they set.
+ * `headers` are added to the shared request only (a cache's revalidation validators).
  */
-export function runShared(ctx: SyncContext, next: Next, signal: AbortSignal): Promise<SyncResponse> {
+export function runShared(ctx: SyncContext, next: Next, signal: AbortSignal, headers?: Headers): Promise<SyncResponse> {
   const controller = new AbortController();
   const follow = () => controller.abort(signal.reason);
   if (signal.aborted) follow();
@@ -18,7 +19,7 @@ export function runShared(ctx: SyncContext, next: Next, signal: AbortSignal): Pr
     options: ctx.options,
     sync: ctx.sync,
     xhr: ctx.xhr,
-    request: { ...ctx.request, headers: { ...ctx.request.headers } },
+    request: { ...ctx.request, headers: { ...ctx.request.headers, ...headers } },
     response: undefined,
     state: {},
     signal: controller.signal,

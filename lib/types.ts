@@ -194,10 +194,26 @@ export interface SyncOptions {
   /** Cache this read (only GET reads are cached; ignored on other methods). @default false */
   cache?: boolean;
   /**
-   * Seconds to keep a cached read; 0 or less reads the cache but stores nothing. Redis clients get it
-   * rounded up to a whole second (at least 1). @default sync.defaultCacheTime (3600)
+   * How long a cached read is fresh: seconds (the app's TTL, as in 1.1.1; 0 or less reads the cache but
+   * stores nothing; Redis clients get whole seconds, at least 1), or `'http'`: what the response says
+   * (`s-maxage`, `max-age`, `Expires`). @default sync.defaultCacheTime (3600)
    */
-  cacheTime?: number;
+  cacheTime?: number | 'http';
+  /**
+   * Seconds a stale entry is kept past its freshness: revalidated with its ETag or Last-Modified (a 304
+   * answers from it), and served when the server fails (`staleIfError`). @default sync.cacheGrace (0)
+   */
+  cacheGrace?: number;
+  /**
+   * When the server fails (5xx, network error, or no answer by four fifths of the time left) and a
+   * stale entry of this request is kept, answer with it (`xhr.cacheStatus` 'stale'). @default true
+   */
+  staleIfError?: boolean;
+  /**
+   * Answer a stale entry at once and refresh it in the background (one request per key), as a response's
+   * own `stale-while-revalidate` allows. @default false
+   */
+  staleWhileRevalidate?: boolean;
   /** The cache key of this read, used as it is (no prefix added). @default sync.cacheKey(ctx), else the request key */
   cacheKey?: string;
   /**
@@ -236,19 +252,25 @@ export interface SyncConfig {
    * @default null (a `memoryStore()` of this instance, shared with its `extend()` children)
    */
   cacheClient?: unknown;
-  /** Seconds a cached read lives. @default 3600 */
-  defaultCacheTime?: number;
+  /** How long a cached read is fresh: seconds, or `'http'` (see `SyncOptions.cacheTime`). @default 3600 */
+  defaultCacheTime?: number | 'http';
+  /** Seconds a stale entry is kept for revalidation and stale-if-error (see `SyncOptions.cacheGrace`). @default 0 */
+  cacheGrace?: number;
   /**
-   * The key of a cached read, from its context; replaces the request key (which hashes the method, URL, sorted
-   * query and `cacheVary` headers). `legacyCacheKey` reproduces 1.1.1's `url + JSON.stringify(data)`.
+   * The key of a cached read, from its context; replaces the request key (which hashes the method, the URL
+   * as sent and the request headers but `cacheIgnoreHeaders` and credentials). `legacyCacheKey` reproduces 1.1.1's `url + JSON.stringify(data)`.
    * @default null (the request key: `cachePrefix` + sha256 hex)
    * @example createSync({ cacheKey: legacyCacheKey })
    */
   cacheKey?: ((ctx: SyncContext) => string) | null;
   /** Prefix of every request key. @default 'bss:' */
   cachePrefix?: string;
-  /** Request headers whose values are part of the key. @default ['accept', 'accept-language'] */
-  cacheVary?: string[];
+  /**
+   * Request headers left out of the cache key (and dedupe's): per-call noise that does not change the
+   * answer. Every other header present when `cache` runs is part of the key.
+   * @default ['traceparent', 'tracestate', 'x-request-id', 'x-correlation-id']
+   */
+  cacheIgnoreHeaders?: string[];
   /**
    * Secret of the HMAC that keys `cacheScope: 'user'` entries. Give every process the same one so they share
    * those entries. @default null (a random secret per process)

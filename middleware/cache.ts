@@ -1,22 +1,58 @@
+import { abortReason } from '../lib/context';
+import { isCredentialHeader } from '../lib/credentials';
 import { copyError, SyncError } from '../lib/errors';
-import { encodeEntry, fitsIn, isStorable, type CacheEntry } from '../lib/cache/entry';
+import { encodeEntry, fitsIn, type CacheEntry } from '../lib/cache/entry';
 import { missesOf, storeOf, usedStateOf, type SharedResponse } from '../lib/cache/instance';
 import { credentialOf, plainReadKey, readKey, userSuffix } from '../lib/cache/keys';
+import {
+  CachePolicy,
+  hasValidator,
+  isStorable,
+  makePolicy,
+  policyRequest,
+  requestForbidsStoring,
+  storedHeaders,
+  storeSeconds,
+  usableWhenStale,
+  type CacheTime,
+  type PolicyRequest,
+} from '../lib/cache/policy';
 import { stateOf, urlBase, type StoreState } from '../lib/cache/store-state';
 import { statusTextOf } from '../lib/runtime';
 import { runShared } from '../lib/shared-request';
+import { wireUrl } from '../lib/wire-url';
 import { decodeBody } from './parse';
-import type { Middleware, Next, SyncContext, SyncModel, SyncResponse } from '../lib/types';
-
-/** How the cache step answered a read, in `ctx.state.cache`. */
-export type CacheOutcome = 'hit' | 'miss' | 'shared' | 'bypass';
+import type { Headers, Middleware, Next, SyncContext, SyncModel, SyncResponse } from '../lib/types';
 
 /**
- * `cache: true` reads, from `sync.cacheClient` (or the instance's memory store). A hit answers without
- * `next()`, as the network would have; a miss is fetched once however many calls want it at the same time,
- * and stored after the caller has its answer. Reads carrying credentials bypass it unless `cacheScope`
- * says whose they are. A successful write forgets the cached reads of its model's and collection's URLs.
- * The cache never fails a call: every cache failure is a miss, reported to `onCacheError`.
+ * How the cache step answered a read, in `ctx.state.cache` and on the handle (`xhr.cacheStatus`):
+ * 'hit' fresh from the cache; 'revalidated' the server said 304 and the stored body answered; 'stale' a
+ * stored answer past its freshness (the server failed, or stale-while-revalidate); 'miss' fetched;
+ * 'shared' fetched by another call at the same time; 'bypass' the read could not use the cache.
+ */
+export type CacheOutcome = 'hit' | 'revalidated' | 'stale' | 'miss' | 'shared' | 'bypass';
+
+/** Where a read stands: what it asks the store under, and the policy inputs it was judged by. */
+interface ReadPlan {
+  key: string;
+  base: string;
+  request: PolicyRequest;
+  cacheTime: CacheTime;
+  grace: number;
+  /** Entries kept per user are a private cache's (RFC 9111 section 3.5). */
+  shared: boolean;
+  state: StoreState;
+}
+
+/**
+ * `cache: true` reads, from `sync.cacheClient` (or the instance's memory store), keyed by exactly what
+ * is sent (see `requestKey`). A fresh entry answers without `next()`; a stale one with a validator is
+ * revalidated (a 304 answers from the entry); a stale one answers when the server fails (stale-if-error)
+ * or, when allowed, at once while one background request refreshes it (stale-while-revalidate). A miss is
+ * fetched once however many calls want it at the same time, and its entry is written before any caller's
+ * callbacks run. Reads carrying credentials bypass it unless `cacheScope` says whose they are. A
+ * successful write forgets the cached reads of its model's and collection's URLs (and of its response's
+ * Location and Content-Location). The cache never fails a call: every cache failure is a miss.
  */
 export function cache(): Middleware {
   const step: Middleware = function cache(ctx, next) {
@@ -29,58 +65,221 @@ export function cache(): Middleware {
   return step;
 }
 
-async function cachedRead(ctx: SyncContext, next: () => Promise<void>): Promise<void> {
-  const { options, sync, request } = ctx;
-  const ttl = options.cacheTime ?? sync.defaultCacheTime;
-  if (typeof ttl !== 'number' || Number.isNaN(ttl)) {
-    throw new TypeError(`cacheTime must be a number of seconds, got ${String(ttl)}`);
-  }
+async function cachedRead(ctx: SyncContext, next: Next): Promise<void> {
+  const { options, sync } = ctx;
+  const cacheTime = checkedCacheTime(options.cacheTime ?? sync.defaultCacheTime);
+  const grace = checkedGrace(options.cacheGrace ?? sync.cacheGrace);
   const scope = options.cacheScope;
   if (scope !== undefined && scope !== 'public' && scope !== 'user') {
     throw new TypeError(`cacheScope must be 'public' or 'user', got ${JSON.stringify(scope)}`);
   }
   const credential = scope === 'public' ? undefined : credentialOf(ctx);
-  if (credential !== undefined && scope === undefined) {
-    ctx.state.cache = 'bypass' satisfies CacheOutcome;
-    return next();
-  }
+  if (credential !== undefined && scope === undefined) return bypass(ctx, next);
+  const wire = wireUrl(ctx.request);
+  // A public read's credentials are the app's business (it said the answer is everyone's): the policy
+  // judges the request without them.
+  const leaveOut = scope === 'public' ? (name: string) => isCredentialHeader(ctx, name) : undefined;
+  const request = policyRequest('GET', wire, ctx.request.headers, leaveOut);
+  if (requestForbidsStoring(request)) return bypass(ctx, next);
   let key = readKey(ctx);
   if (credential !== undefined) key += userSuffix(sync, credential);
-
   const state = stateOf(storeOf(sync), sync);
-  const base = urlBase(request.url);
-  const entry = await state.read(ctx, key, base);
-  if (entry) {
-    ctx.response = hitResponse(ctx, entry);
-    ctx.state.cache = 'hit' satisfies CacheOutcome;
-    return;
-  }
+  const plan: ReadPlan = { key, base: urlBase(wire), request, cacheTime, grace, shared: scope !== 'user', state };
 
-  // A write to this URL starts a new generation: calls after it never join a fetch begun before it.
-  const flightKey = `${key}\n${state.staleBefore(base)}`;
-  // The fetch runs on its own signal (as dedupe's does): one caller's abort or timeout does not cut
-  // the request the others wait for; it is aborted only when every caller has left.
-  const ticket = missesOf(sync).join(flightKey, (signal) => fetchShared(ctx, next, signal));
-  let shared: SharedResponse;
-  try {
-    shared = await ticket.wait(ctx);
-  } catch (error) {
-    // Each caller gets its own error object: one that a handler changes must not change the others'.
-    throw !ticket.leader && error instanceof SyncError ? copyError(error) : error;
+  const entry = await state.read(ctx, key, plan.base);
+  let policy: CachePolicy | undefined;
+  if (entry) {
+    policy = CachePolicy.fromObject(entry.policy);
+    const verdict = policy.evaluateRequest(request);
+    if (verdict.response && !verdict.revalidation) return answer(ctx, entry, 'hit');
+    // The response's own stale-while-revalidate, or the call's wish within the entry's grace.
+    const allowed = verdict.response !== undefined && verdict.revalidation?.synchronous === false;
+    if (allowed || (options.staleWhileRevalidate === true && usableWhenStale(policy, request))) {
+      refreshInBackground(ctx, next, plan, entry, policy);
+      return answer(ctx, entry, 'stale');
+    }
   }
-  ctx.response = ticket.leader ? leaderResponse(shared) : followerResponse(ctx, shared);
-  ctx.state.cache = (ticket.leader ? 'miss' : 'shared') satisfies CacheOutcome;
-  // Whoever gets the answer first stores it, so an aborted leader does not cost the entry.
-  if (!shared.claimed) {
-    shared.claimed = true;
-    if (ttl > 0) storeAfterAnswer(ctx, state, key, base, ttl, shared.fetchedAt, shared.parsedAsJSON);
-  }
+  await fetchThroughCache(ctx, next, plan, entry, policy);
 }
 
-/** The request of a cold key, run once for every caller of it (`runShared`, dedupe's mechanism too). */
-async function fetchShared(ctx: SyncContext, next: Next, signal: AbortSignal): Promise<SharedResponse> {
-  const fetchedAt = Date.now();
-  const response = await runShared(ctx, next, signal);
+function bypass(ctx: SyncContext, next: Next): Promise<void> {
+  ctx.state.cache = 'bypass' satisfies CacheOutcome;
+  return next();
+}
+
+/** A miss or a revalidation, shared by every call that wants the same key at the same time. */
+async function fetchThroughCache(
+  ctx: SyncContext,
+  next: Next,
+  plan: ReadPlan,
+  entry: CacheEntry | undefined,
+  policy: CachePolicy | undefined,
+): Promise<void> {
+  const generation = plan.state.currentGeneration();
+  const conditional = entry && policy && hasValidator(entry.headers) ? entry : undefined;
+  // A write to this URL starts a new generation: calls after it never join a fetch begun before it.
+  const flightKey = `${plan.key}\n${plan.state.generationOf(plan.base)}`;
+  // The fetch runs on its own signal (as dedupe's does): one caller's abort or timeout does not cut
+  // the request the others wait for; it is aborted only when every caller has left.
+  const ticket = missesOf(ctx.sync).join(flightKey, (signal) =>
+    fetchShared(ctx, next, signal, plan, generation, conditional, policy),
+  );
+  let shared: SharedResponse;
+  try {
+    shared = await waitWithFallback(ctx, ticket, entry);
+  } catch (error) {
+    if (entry && policy && staleIfError(ctx, error) && usableWhenStale(policy, plan.request)) {
+      return answer(ctx, entry, 'stale');
+    }
+    // Each caller gets its own error object: one that a handler changes must not change the others'.
+    throw !ticket.leader && error instanceof SyncError && abortReason(ctx) !== error ? copyError(error) : error;
+  }
+  if (shared.entry) return answer(ctx, shared.entry, 'revalidated');
+  ctx.response = ticket.leader ? leaderResponse(shared) : followerResponse(ctx, shared);
+  ctx.state.cache = (ticket.leader ? 'miss' : 'shared') satisfies CacheOutcome;
+}
+
+/**
+ * The shared answer; but with a stale entry to fall back on, a call with a deadline stops waiting at
+ * four fifths of the time it has left, so that stale-if-error can still answer before the call times out.
+ */
+function waitWithFallback(
+  ctx: SyncContext,
+  ticket: { wait(ctx: SyncContext): Promise<SharedResponse>; leave(): void },
+  entry: CacheEntry | undefined,
+): Promise<SharedResponse> {
+  const waiting = ticket.wait(ctx);
+  if (!entry || ctx.deadline === Infinity || ctx.options.staleIfError === false) return waiting;
+  const budget = Math.max(0, (ctx.deadline - Date.now()) * 0.8);
+  return new Promise<SharedResponse>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ticket.leave();
+      reject(
+        new SyncError('ERR_TIMEOUT', `no answer within ${Math.round(budget)}ms: answering from the stale entry`, {
+          method: ctx.request.method,
+          url: ctx.request.url,
+        }),
+      );
+    }, budget);
+    waiting.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Whether a failed fetch may be answered from the stale entry (RFC 5861 stale-if-error). */
+function staleIfError(ctx: SyncContext, error: unknown): boolean {
+  if (ctx.options.staleIfError === false || abortReason(ctx) !== undefined) return false;
+  if (!(error instanceof SyncError)) return false;
+  if (error.code === 'ERR_NETWORK' || error.code === 'ERR_TIMEOUT') return true;
+  return error.code === 'ERR_HTTP' && error.status >= 500;
+}
+
+/** One background refresh per key: callers meanwhile get the stale entry. */
+function refreshInBackground(
+  ctx: SyncContext,
+  next: Next,
+  plan: ReadPlan,
+  entry: CacheEntry,
+  policy: CachePolicy,
+): void {
+  const flightKey = `${plan.key}\n${plan.state.generationOf(plan.base)}`;
+  const generation = plan.state.currentGeneration();
+  const conditional = hasValidator(entry.headers) ? entry : undefined;
+  const limit = ctx.request.timeout;
+  const ticket = missesOf(ctx.sync).join(flightKey, (signal) => {
+    // Nobody waits for it, so its own deadline (the call's timeout) is what bounds it.
+    const timer = limit > 0 ? setTimeout(() => ticket.leave(), limit) : undefined;
+    return fetchShared(ctx, next, signal, plan, generation, conditional, policy).finally(() => clearTimeout(timer));
+  });
+  if (!ticket.leader) ticket.leave();
+  ticket.promise.catch(() => {});
+}
+
+/**
+ * The request of a cold or stale key, run once for every caller of it. Its answer is stored here, before
+ * any caller goes on, so that a read from a `success` callback finds it.
+ */
+async function fetchShared(
+  ctx: SyncContext,
+  next: Next,
+  signal: AbortSignal,
+  plan: ReadPlan,
+  generation: number,
+  conditional: CacheEntry | undefined,
+  policy: CachePolicy | undefined,
+): Promise<SharedResponse> {
+  const validators = conditional && policy ? conditionalHeaders(policy, plan.request) : undefined;
+  let response = await runShared(ctx, next, signal, validators);
+  if (response.status === 304 && conditional && policy) {
+    const revalidated = refreshEntry(ctx, plan, conditional, policy, response, generation);
+    if (revalidated) return sharedOf(ctx, response, revalidated);
+    // A 304 for a validator the entry does not hold: only a full answer will do.
+    response = await runShared(ctx, next, signal);
+  }
+  const shared = sharedOf(ctx, response, undefined);
+  storeAnswer(ctx, plan, response, shared.parsedAsJSON, generation);
+  return shared;
+}
+
+/** `If-None-Match` / `If-Modified-Since` for the stored validators, as the library derives them. */
+function conditionalHeaders(policy: CachePolicy, request: PolicyRequest): Headers {
+  const all = policy.revalidationHeaders(request);
+  const headers: Headers = {};
+  if (all['if-none-match'] !== undefined) headers['if-none-match'] = String(all['if-none-match']);
+  if (all['if-modified-since'] !== undefined) headers['if-modified-since'] = String(all['if-modified-since']);
+  return headers;
+}
+
+/**
+ * The entry a 304 confirmed, its headers updated with the 304's (RFC 9111 section 4.3.4) and its
+ * freshness starting again; stored again. Undefined when the 304 does not match the stored validator.
+ */
+function refreshEntry(
+  ctx: SyncContext,
+  plan: ReadPlan,
+  entry: CacheEntry,
+  policy: CachePolicy,
+  notModified: SyncResponse,
+  generation: number,
+): CacheEntry | undefined {
+  const { modified } = policy.revalidatedPolicy(plan.request, { status: 304, headers: notModified.headers });
+  if (modified) return undefined;
+  const headers = { ...entry.headers, ...storedHeaders(notModified.headers) };
+  const response: SyncResponse = { ...entryResponse(ctx, entry), headers };
+  const refreshed = makePolicy(plan.request, response, plan.cacheTime, plan.shared);
+  const stored = { ...entry, headers, policy: refreshed.toObject() };
+  storeAnswer(ctx, plan, response, entry.encoding === 'json', generation, refreshed);
+  return stored;
+}
+
+/** Writes the answer now, when the store may keep it. */
+function storeAnswer(
+  ctx: SyncContext,
+  plan: ReadPlan,
+  response: SyncResponse,
+  parsedAsJSON: boolean,
+  generation: number,
+  policy = makePolicy(plan.request, response, plan.cacheTime, plan.shared),
+): void {
+  if (plan.cacheTime !== 'http' && plan.cacheTime <= 0) return;
+  if (!isStorable(policy, response) || !plan.state.current(plan.base, generation)) return;
+  const ttl = storeSeconds(policy, plan.cacheTime, plan.grace);
+  if (!(ttl > 0)) return;
+  const meta = { storedAt: Date.now(), generation, origin: plan.state.origin, policy: policy.toObject() };
+  const entry = encodeEntry(response, storedHeaders(response.headers), parsedAsJSON, meta);
+  if (!fitsIn(entry, ctx.sync.cacheMaxEntryBytes)) return;
+  plan.state.write(ctx, plan.key, plan.base, entry, ttl, generation);
+}
+
+function sharedOf(ctx: SyncContext, response: SyncResponse, entry: CacheEntry | undefined): SharedResponse {
   return {
     status: response.status,
     statusText: response.statusText,
@@ -88,9 +287,13 @@ async function fetchShared(ctx: SyncContext, next: Next, signal: AbortSignal): P
     text: response.text,
     body: response.body,
     parsedAsJSON: isJSONBody(ctx, response),
-    fetchedAt,
-    claimed: false,
+    entry,
   };
+}
+
+function answer(ctx: SyncContext, entry: CacheEntry, outcome: CacheOutcome): void {
+  ctx.response = entryResponse(ctx, entry);
+  ctx.state.cache = outcome;
 }
 
 /** The leader's own parse made `body` for it; the headers are copied, as every caller gets its own. */
@@ -99,27 +302,7 @@ function leaderResponse(shared: SharedResponse): SyncResponse {
   return { status, statusText, headers: { ...shared.headers }, text, body, fromCache: false };
 }
 
-function storeAfterAnswer(
-  ctx: SyncContext,
-  state: StoreState,
-  key: string,
-  base: string,
-  ttl: number,
-  fetchedAt: number,
-  parsedAsJSON: boolean,
-): void {
-  const response = ctx.response;
-  if (!response || response.fromCache || !isStorable(response)) return;
-  const write = () => {
-    const entry = encodeEntry(response, parsedAsJSON, Date.now());
-    if (!fitsIn(entry, ctx.sync.cacheMaxEntryBytes)) return;
-    state.write(ctx, key, base, entry, ttl, fetchedAt);
-  };
-  // After the caller's callbacks and promise: the write costs the caller nothing.
-  ctx.xhr.then(write, write);
-}
-
-function hitResponse(ctx: SyncContext, entry: CacheEntry): SyncResponse {
+function entryResponse(ctx: SyncContext, entry: CacheEntry): SyncResponse {
   const { status, text } = entry;
   const body = entry.encoding === 'json' && ctx.options.dataType !== 'text' ? entry.body : decode(ctx, status, text);
   return { status, statusText: statusTextOf(status, undefined), headers: entry.headers, text, body, fromCache: true };
@@ -144,23 +327,54 @@ function isJSONBody(ctx: SyncContext, response: SyncResponse): boolean {
   );
 }
 
-/** A successful write forgets the cached reads of the model's URL and its collection's. */
-async function writeThrough(ctx: SyncContext, next: () => Promise<void>): Promise<void> {
+function checkedCacheTime(value: unknown): CacheTime {
+  if (value === 'http' || (typeof value === 'number' && !Number.isNaN(value))) return value;
+  throw new TypeError(`cacheTime must be a number of seconds or 'http', got ${String(value)}`);
+}
+
+function checkedGrace(value: unknown): number {
+  if (typeof value === 'number' && value >= 0 && value !== Infinity) return value;
+  throw new TypeError(`cacheGrace must be a number of seconds >= 0, got ${String(value)}`);
+}
+
+/**
+ * A successful write forgets the cached reads of the model's URL and its collection's, and of the
+ * URLs its response names in Location and Content-Location (RFC 9111 section 4.4).
+ */
+async function writeThrough(ctx: SyncContext, next: Next): Promise<void> {
   await next();
-  const status = ctx.response?.status ?? 0;
+  const response = ctx.response;
+  const status = response?.status ?? 0;
   if (status < 200 || status > 299) return;
   const state = usedStateOf(ctx.sync);
   if (!state) return;
-  const bases = [urlBase(ctx.request.url)];
+  const bases = [urlBase(wireUrl(ctx.request))];
   const collection = collectionUrl(ctx.model);
-  if (collection !== undefined && !bases.includes(urlBase(collection))) bases.push(urlBase(collection));
+  if (collection !== undefined) bases.push(urlBase(collection));
+  for (const name of ['location', 'content-location'] as const) {
+    const named = response?.headers[name];
+    const resolved = named === undefined ? undefined : sameOriginUrl(named, ctx.request.url);
+    if (resolved !== undefined) bases.push(urlBase(resolved));
+  }
+  const unique = [...new Set(bases)];
   const guessed: string[] = [];
-  for (const base of bases) {
-    const key = plainReadKey(ctx.sync, base, ctx.request.headers);
+  for (const base of unique) {
+    const key = plainReadKey(ctx.sync, base);
     if (key !== undefined) guessed.push(key);
   }
-  // The write time is recorded now; deleting what other processes may serve need not hold up the caller.
-  void state.forget(ctx.sync, ctx, bases, guessed);
+  // The generation moves now; deleting what other processes may serve need not hold up the caller.
+  void state.forget(ctx.sync, ctx, unique, guessed);
+}
+
+/** `location` resolved against the request URL, when it stays on the request's origin (RFC 9111 section 4.4). */
+function sameOriginUrl(location: string, requestUrl: string): string | undefined {
+  try {
+    const base = new URL(requestUrl);
+    const target = new URL(location, base);
+    return target.origin === base.origin ? target.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function collectionUrl(model: SyncModel): string | undefined {

@@ -1,4 +1,4 @@
-import { DEFAULT_VARY, requestKey } from '../lib/cache-key';
+import { requestKey } from '../lib/cache-key';
 import { credentialOf } from '../lib/cache/keys';
 import { abortReason } from '../lib/context';
 import { copyError, SyncError } from '../lib/errors';
@@ -9,12 +9,12 @@ import type { Middleware, SyncResponse } from '../lib/types';
 
 export interface DedupeOptions {
   /**
-   * Request headers whose values tell requests apart, on top of the method and URL with its query
-   * (the cache step's key). Credentials always do, whatever this says: `Authorization`, `Cookie`,
-   * `Proxy-Authorization` and `sync.privateHeaders` (hashed into the key), so two users never share.
-   * @default ['accept', 'accept-language']
+   * Request headers left out of the key, which is otherwise the cache step's: the method, the URL as
+   * sent and every request header. Credentials always tell requests apart, whatever this says
+   * (`Authorization`, `Cookie`, `Proxy-Authorization`, `sync.privateHeaders` and marked headers, hashed
+   * into the key), so two users never share. @default sync.cacheIgnoreHeaders
    */
-  vary?: readonly string[];
+  ignoreHeaders?: readonly string[];
 }
 
 /**
@@ -25,11 +25,17 @@ export interface DedupeOptions {
  */
 export function dedupe(options: DedupeOptions = {}): Middleware {
   if (options === null || typeof options !== 'object') throw new TypeError('dedupe() takes an options object');
-  const { vary = DEFAULT_VARY } = options;
-  if (!Array.isArray(vary) || !vary.every((name) => typeof name === 'string' && name !== '')) {
-    throw new TypeError('dedupe(): vary must be an array of header names');
+  if ('vary' in options) {
+    throw new TypeError('dedupe(): `vary` is gone: every request header is part of the key now; see ignoreHeaders');
   }
-  const lowerVary = vary.map((name) => name.toLowerCase());
+  const { ignoreHeaders } = options;
+  if (
+    ignoreHeaders !== undefined &&
+    (!Array.isArray(ignoreHeaders) || !ignoreHeaders.every((name) => typeof name === 'string' && name !== ''))
+  ) {
+    throw new TypeError('dedupe(): ignoreHeaders must be an array of header names');
+  }
+  const ignore = ignoreHeaders?.map((name) => name.toLowerCase());
   const inFlight = new InFlight<SyncResponse>();
   // Bumped when a write through this step starts and when it succeeds: a read that starts after a write
   // never joins a read that started before it (read-your-writes, and the cache's write guard, hold).
@@ -43,7 +49,7 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
       return;
     }
     const credential = credentialOf(ctx);
-    let key = requestKey(ctx, { prefix: 'dedupe:', vary: lowerVary }) + ':' + generation;
+    let key = requestKey(ctx, { prefix: 'dedupe:', ignore: ignore ?? ctx.sync.cacheIgnoreHeaders }) + ':' + generation;
     if (credential !== undefined) key += ':' + sha256Hex(credential);
     const ticket = inFlight.join(key, (signal) => runShared(ctx, next, signal));
     ctx.state.dedupe = ticket.leader ? 'leader' : 'shared';

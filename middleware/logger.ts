@@ -1,6 +1,8 @@
 import { SyncError } from '../lib/errors';
 import { isCredentialHeader } from '../lib/credentials';
-import { withQuery } from '../lib/query';
+import type { CacheStatus } from '../lib/handle';
+import { cacheStatusOf } from '../lib/settle';
+import { wireUrl } from '../lib/wire-url';
 import { DEFAULT_SENSITIVE_PARAMS, maskUrl, REDACTED } from '../lib/redact';
 import type { Headers, HttpMethod, Middleware, SyncContext } from '../lib/types';
 
@@ -14,10 +16,10 @@ export interface LogEntry {
   /** Milliseconds from this step down and back, rounded. */
   duration: number;
   /**
-   * 'hit' when a cache step answered (`ctx.response.fromCache`), 'miss' when the call asked the cache and
-   * went to the network, 'off' when it did not use the cache (no `cache: true`, a write, or a private read).
+   * How the cache answered, as `xhr.cacheStatus` tells the app: 'hit', 'revalidated', 'stale', 'miss',
+   * 'shared', 'bypass' (a private read, or `Cache-Control: no-store`), or 'off' (no `cache: true`, a write).
    */
-  cache: 'hit' | 'miss' | 'off';
+  cache: CacheStatus;
   /** Retries made by a `retry()` step inside this one (`ctx.state.retries`). */
   retries: number;
   /** The failure's code, when the call failed. */
@@ -77,7 +79,7 @@ export function logger(options: LoggerOptions = {}): Middleware {
     } finally {
       try {
         const isSecret = (name: string) => isCredentialHeader(ctx, name) || secretNames.includes(name.toLowerCase());
-        const url = withQuery(ctx.request.url, ctx.request.query);
+        const url = wireUrl(ctx.request);
         const line = format(entryOf(ctx, started, failure, maskUrl(url, params), isSecret));
         log(scrub(line, secretValues(ctx.request.headers, url, params, isSecret)));
       } catch (error) {
@@ -118,10 +120,10 @@ function entryOf(
   };
 }
 
-function cacheOutcome(ctx: SyncContext): LogEntry['cache'] {
-  if (ctx.response?.fromCache) return 'hit';
-  const outcome = ctx.state.cache;
-  return outcome === undefined || outcome === 'bypass' ? 'off' : 'miss';
+function cacheOutcome(ctx: SyncContext): CacheStatus {
+  const status = cacheStatusOf(ctx);
+  // A step of the app's own that answers from somewhere says so with `fromCache` alone.
+  return status === 'off' && ctx.response?.fromCache ? 'hit' : status;
 }
 
 function formatLine(entry: LogEntry): string {

@@ -3,9 +3,9 @@ import { abortReason, onAbort } from '../lib/context';
 import { SyncError } from '../lib/errors';
 import { isCredentialHeader } from '../lib/credentials';
 import { framingHeaderIn, framingHeaderMessage } from '../lib/header-names';
-import { withQuery } from '../lib/query';
 import { maskUrl } from '../lib/redact';
-import { normalizeUrlScheme, unsupportedSchemeReason } from '../lib/url-scheme';
+import { unsupportedSchemeReason } from '../lib/url-scheme';
+import { wireUrl } from '../lib/wire-url';
 import {
   defaultAgent,
   dropIdleSockets,
@@ -34,7 +34,7 @@ interface RawResponse {
 export function transport(): Middleware {
   return function transport(ctx) {
     const { request, sync } = ctx;
-    const url = normalizeUrlScheme(withQuery(request.url, request.query));
+    const url = wireUrl(request);
     const framing = framingHeaderIn(request.headers);
     const invalid =
       unsupportedSchemeReason(url) ??

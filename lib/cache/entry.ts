@@ -1,27 +1,9 @@
 import { utf8Length } from '../runtime';
 import type { Headers, SyncResponse } from '../types';
+import type { PolicyObject } from './policy';
 
 /** Bumped whenever the stored shape changes: entries of another version are misses. */
-export const ENTRY_VERSION = 1;
-
-/** Response headers kept in an entry; everything else (Set-Cookie above all) is dropped. */
-export const STORED_HEADERS: readonly string[] = [
-  'content-type',
-  'content-language',
-  'content-location',
-  'etag',
-  'last-modified',
-  'cache-control',
-  'expires',
-  'link',
-  'vary',
-  'x-total-count',
-  'x-total-pages',
-  'x-page',
-  'x-per-page',
-  'x-next-page',
-  'x-prev-page',
-];
+export const ENTRY_VERSION = 2;
 
 /** A decoded entry: the response as it came, `body` already parsed when it was JSON. */
 export interface CacheEntry {
@@ -31,46 +13,43 @@ export interface CacheEntry {
   /** 'json': `body` is the parsed value; 'text': it was stored as text (dataType 'text', or empty). */
   encoding: 'json' | 'text';
   body: unknown;
+  /** Wall-clock ms when stored: how entries of other processes are judged against this one's writes. */
   storedAt: number;
+  /** The process-local generation of its URL it was fetched under, with the id of the store state that counted it. */
+  generation: number;
+  origin: string;
+  /** The http-cache-semantics policy (`toObject()`): freshness, validators and the varied request headers. */
+  policy: PolicyObject;
+}
+
+/** Where an entry comes from, besides the response: who stored it and under which generation. */
+export interface EntryMeta {
+  storedAt: number;
+  generation: number;
+  origin: string;
+  policy: PolicyObject;
 }
 
 const BODY_FIELD = ',"body":';
 
-/** Whether a shared cache may keep this response (RFC 9111 sections 3 and 5.2.2). */
-export function isStorable(response: SyncResponse): boolean {
-  const { status, headers } = response;
-  if (status < 200 || status > 299) return false;
-  if (headers['set-cookie'] !== undefined) return false;
-  if (headers.vary !== undefined && headers.vary.split(',').some((name) => name.trim() === '*')) return false;
-  const cacheControl = headers['cache-control'];
-  if (cacheControl !== undefined) {
-    for (const directive of cacheControl.split(',')) {
-      const name = directive.split('=')[0].trim().toLowerCase();
-      if (name === 'no-store' || name === 'private' || name === 'no-cache') return false;
-    }
-  }
-  return true;
-}
-
 /**
- * `{ v, status, headers, storedAt, enc, body }` as one JSON text. A JSON body is spliced in as the server
- * sent it (it parsed already), so writing costs no stringify of the body and a hit one parse in all.
+ * `{ v, status, headers, storedAt, generation, origin, policy, enc, body }` as one JSON text. A JSON body is
+ * spliced in as the server sent it (it parsed already), so writing costs no stringify of the body and a
+ * hit one parse in all. `headers` and `body` stay top-level fields, where 1.1.1's entries had them.
  */
-export function encodeEntry(response: SyncResponse, parsedAsJSON: boolean, storedAt: number): string {
-  const headers: Headers = {};
-  for (const name of STORED_HEADERS) {
-    const value = response.headers[name];
-    if (value !== undefined) headers[name] = value;
-  }
-  const meta = JSON.stringify({
+export function encodeEntry(response: SyncResponse, headers: Headers, parsedAsJSON: boolean, meta: EntryMeta): string {
+  const head = JSON.stringify({
     v: ENTRY_VERSION,
     status: response.status,
     headers,
-    storedAt,
+    storedAt: meta.storedAt,
+    generation: meta.generation,
+    origin: meta.origin,
+    policy: meta.policy,
     enc: parsedAsJSON ? 'json' : 'text',
   });
   const body = parsedAsJSON ? response.text : JSON.stringify(response.text);
-  return meta.slice(0, -1) + BODY_FIELD + body + '}';
+  return head.slice(0, -1) + BODY_FIELD + body + '}';
 }
 
 /** The entry in `raw`, or undefined when it is not one of ours (corrupt, foreign, or another version). */
@@ -83,18 +62,20 @@ export function decodeEntry(raw: unknown): CacheEntry | undefined {
     return undefined;
   }
   if (parsed === null || typeof parsed !== 'object') return undefined;
-  const { v, status, headers, storedAt, enc, body } = parsed;
+  const { v, status, headers, storedAt, generation, origin, policy, enc, body } = parsed;
   if (v !== ENTRY_VERSION || typeof status !== 'number' || status < 200 || status > 299) return undefined;
-  if (typeof storedAt !== 'number' || !isHeaders(headers)) return undefined;
+  if (typeof storedAt !== 'number' || typeof generation !== 'number' || typeof origin !== 'string') return undefined;
+  if (!isHeaders(headers) || !isPolicyObject(policy)) return undefined;
+  const meta = { storedAt, generation, origin, policy };
   if (enc === 'text') {
     if (typeof body !== 'string') return undefined;
-    return { status, headers, text: body, encoding: 'text', body, storedAt };
+    return { status, headers, text: body, encoding: 'text', body, ...meta };
   }
   if (enc !== 'json') return undefined;
   // The body is the last field (encodeEntry puts it there), and header names cannot be "body".
   const at = raw.indexOf(BODY_FIELD);
   if (at === -1) return undefined;
-  return { status, headers, text: raw.slice(at + BODY_FIELD.length, -1), encoding: 'json', body, storedAt };
+  return { status, headers, text: raw.slice(at + BODY_FIELD.length, -1), encoding: 'json', body, ...meta };
 }
 
 /** Whether `entry` fits in `maxBytes` of UTF-8 without measuring it when its length already tells. */
@@ -109,4 +90,10 @@ function isHeaders(value: unknown): value is Headers {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   for (const name in value) if (typeof (value as Record<string, unknown>)[name] !== 'string') return false;
   return true;
+}
+
+function isPolicyObject(value: unknown): value is PolicyObject {
+  if (value === null || typeof value !== 'object') return false;
+  const policy = value as Record<string, unknown>;
+  return policy.v === 1 && typeof policy.t === 'number' && isHeaders(policy.resh) && typeof policy.rescc === 'object';
 }

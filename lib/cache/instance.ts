@@ -1,5 +1,7 @@
 import { InFlight } from '../in-flight';
-import type { CacheControl, Headers, SyncInstance } from '../types';
+import type { CacheControl, SyncInstance } from '../types';
+import { wireUrl } from '../wire-url';
+import type { CacheEntry } from './entry';
 import { plainReadKey } from './keys';
 import { memoryStore, type MemoryStore } from './memory-store';
 import { existingStateOf, stateOf, urlBase, type StoreState } from './store-state';
@@ -13,10 +15,8 @@ export interface SharedResponse {
   body: unknown;
   /** The leader's body is parsed JSON of `text` (so followers may parse `text` again). */
   parsedAsJSON: boolean;
-  /** When the request started: an entry is not stored if the URL was written to after this. */
-  fetchedAt: number;
-  /** Set by the first caller to get the answer, which stores it. */
-  claimed: boolean;
+  /** The entry a 304 confirmed: every caller answers from it. */
+  entry: CacheEntry | undefined;
 }
 
 interface InstanceCache {
@@ -71,20 +71,12 @@ export function cacheControl(sync: SyncInstance): CacheControl {
       if (typeof url !== 'string' || url === '') throw new TypeError('sync.cache.invalidate(url) needs a URL string');
       const state = usedStateOf(sync);
       if (!state) return;
-      const guessed = plainReadKey(sync, urlBase(url), configuredHeaders(sync));
-      await state.forget(sync, undefined, [urlBase(url)], guessed === undefined ? [] : [guessed]);
+      const base = urlBase(wireUrl({ url, query: undefined }));
+      const guessed = plainReadKey(sync, base);
+      await state.forget(sync, undefined, [base], guessed === undefined ? [] : [guessed]);
     },
     async clear() {
       await usedStateOf(sync)?.clear(sync);
     },
   };
-}
-
-/** The headers a read made by `sync` carries when nothing else adds any (the `headers` step's defaults). */
-function configuredHeaders(sync: SyncInstance): Headers {
-  const headers: Headers = { accept: 'application/json' };
-  if (typeof sync.headers === 'object') {
-    for (const name in sync.headers) headers[name.toLowerCase()] = String(sync.headers[name]);
-  }
-  return headers;
 }

@@ -32,7 +32,7 @@ export function userSuffix(sync: SyncInstance, credential: string): string {
 export function readKey(ctx: SyncContext): string {
   const { options, sync } = ctx;
   const key = options.cacheKey ?? (sync.cacheKey ? sync.cacheKey(ctx) : undefined);
-  if (key === undefined) return requestKey(ctx, { prefix: sync.cachePrefix, vary: sync.cacheVary });
+  if (key === undefined) return requestKey(ctx, { prefix: sync.cachePrefix, ignore: sync.cacheIgnoreHeaders });
   if (typeof key !== 'string' || key === '') {
     throw new TypeError(`A cache key must be a non-empty string, got ${key === '' ? 'an empty string' : typeof key}`);
   }
@@ -40,11 +40,28 @@ export function readKey(ctx: SyncContext): string {
 }
 
 /**
- * The key a plain (public, anonymous) read of `url` with these request headers has, so a write can delete
- * entries other processes stored; undefined when a custom `cacheKey` function makes the key unknowable.
+ * The key a plain read of `url` has (public, anonymous, with only the headers the `headers` step adds from
+ * the configuration), so a write can delete entries other processes stored; undefined when a custom
+ * `cacheKey` function makes the key unknowable.
  */
-export function plainReadKey(sync: SyncInstance, url: string, headers: Headers): string | undefined {
+export function plainReadKey(sync: SyncInstance, url: string): string | undefined {
   if (sync.cacheKey) return undefined;
-  const request: SyncRequest = { method: 'GET', url, query: undefined, headers, body: undefined, timeout: 0 };
-  return requestKey({ request } as SyncContext, { prefix: sync.cachePrefix, vary: sync.cacheVary });
+  const request: SyncRequest = {
+    method: 'GET',
+    url,
+    query: undefined,
+    headers: configuredHeaders(sync),
+    body: undefined,
+    timeout: 0,
+  };
+  return requestKey({ request, sync } as SyncContext, { prefix: sync.cachePrefix, ignore: sync.cacheIgnoreHeaders });
+}
+
+/** The headers a read made by `sync` carries when nothing else adds any (the `headers` step's defaults). */
+function configuredHeaders(sync: SyncInstance): Headers {
+  const headers: Headers = { accept: 'application/json' };
+  if (typeof sync.headers === 'object') {
+    for (const name in sync.headers) headers[name.toLowerCase()] = String(sync.headers[name]);
+  }
+  return headers;
 }

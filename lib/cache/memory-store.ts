@@ -32,10 +32,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   if (!(Number.isSafeInteger(maxBytes) && maxBytes > 0)) {
     throw new TypeError(`memoryStore maxBytes must be a positive integer, got ${String(maxBytes)}`);
   }
+  const listeners: Array<(key: string) => void> = [];
   const lru = new LRUCache<string, string>({
     max,
     maxSize: maxBytes,
     sizeCalculation: (value, key) => utf8Length(value) + utf8Length(key),
+    // The cache's key index follows what the store lets go of, so it never outgrows it.
+    dispose: (_value, key, reason) => {
+      if (reason === 'evict' || reason === 'expire') for (const listener of listeners) listener(key);
+    },
   });
   const store: MemoryStore = {
     get(key) {
@@ -61,11 +66,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       return lru.calculatedSize;
     },
   };
-  memoryStores.add(store);
+  memoryStores.set(store, listeners);
   return store;
 }
 
-const memoryStores = new WeakSet<object>();
+const memoryStores = new WeakMap<object, Array<(key: string) => void>>();
+
+/** Calls `listener` with each key `store` (made by `memoryStore()`) evicts or expires. */
+export function onEviction(store: object, listener: (key: string) => void): void {
+  memoryStores.get(store)?.push(listener);
+}
 
 /** True for a store made by `memoryStore()`: it answers at once, so no timer guards it. */
 export function isMemoryStore(client: unknown): boolean {

@@ -3,13 +3,13 @@ import { SyncError } from '../errors';
 import type { CacheErrorInfo, SyncContext, SyncInstance } from '../types';
 import { CircuitBreaker } from './breaker';
 import { decodeEntry, ENTRY_VERSION, type CacheEntry } from './entry';
-import { isMemoryStore } from './memory-store';
+import { KeyIndex } from './key-index';
+import { isMemoryStore, onEviction } from './memory-store';
+import { randomSecret } from '../runtime';
 import { storeAdapter, type StoreAdapter } from './stores';
 
-/** URLs whose writes and keys are remembered (least recently used forgotten first). */
+/** URLs whose last write is remembered (least recently used forgotten first: see `forgotten`). */
 const REMEMBERED_URLS = 10_000;
-/** Keys remembered per URL (query variants); past this, invalidation relies on the write time alone. */
-const KEYS_PER_URL = 1000;
 
 /** The URL without query or fragment: the unit of invalidation (`/items` covers `/items?page=2`). */
 export function urlBase(url: string): string {
@@ -17,17 +17,31 @@ export function urlBase(url: string): string {
   return at === -1 ? url : url.slice(0, at);
 }
 
+/** When a URL was last written: this process's generation count then, and the wall clock for other processes' entries. */
+interface LastWrite {
+  generation: number;
+  at: number;
+}
+
 /**
  * What the cache knows of one store, shared by every instance that uses it: its adapter, its circuit
- * breaker, and for invalidation the keys this process read or wrote per URL and when each URL was last
- * written. An entry stored before its URL's last write is stale here whoever stored it.
+ * breaker, the keys this process read or wrote per URL, and when each URL was last written.
+ *
+ * Writes are ordered by a generation counter, not by clock: a write (or `invalidate`) takes the next
+ * generation for its URLs; a read remembers the generation it started under, and its answer is stored
+ * (and later served) only while no write to the URL came after it, however close in time. Entries other
+ * processes stored carry their own counter, so for those the wall clock of the write still decides.
  */
 export class StoreState {
   readonly adapter: StoreAdapter;
   readonly breaker: CircuitBreaker;
-  private readonly keysByUrl = new LRUCache<string, Set<string>>({ max: REMEMBERED_URLS });
-  private readonly writtenAt = new LRUCache<string, number>({ max: REMEMBERED_URLS });
-  private clearedAt = 0;
+  /** Tells this process's entries from other processes' (each counts its own generations). */
+  readonly origin = randomSecret().slice(0, 16);
+  readonly index = new KeyIndex();
+  private generation = 0;
+  private readonly lastWrites: LRUCache<string, LastWrite>;
+  /** The newest write whose URL was forgotten (or the last clear): anything older is judged by it. */
+  private forgotten: LastWrite = { generation: 0, at: 0 };
   private warned = false;
   /** Our own memory store answers at once: no timer needed around it. */
   private readonly immediate: boolean;
@@ -36,9 +50,22 @@ export class StoreState {
     this.adapter = storeAdapter(client);
     this.breaker = new CircuitBreaker(sync.cacheBreaker);
     this.immediate = isMemoryStore(client);
+    if (this.immediate) onEviction(client, (key) => this.index.drop(key));
+    this.lastWrites = new LRUCache<string, LastWrite>({
+      max: REMEMBERED_URLS,
+      // A URL whose write is forgotten must not make its older entries look current again.
+      dispose: (write, _base, reason) => {
+        if (reason === 'evict' && write.generation > this.forgotten.generation) this.forgotten = write;
+      },
+    });
   }
 
-  /** The entry under `key`, or undefined for a miss of any kind (absent, failed, slow, corrupt, stale). */
+  /** The generation a read starting now fetches under. */
+  currentGeneration(): number {
+    return this.generation;
+  }
+
+  /** The entry under `key`, or undefined for a miss of any kind (absent, failed, slow, corrupt, invalidated). */
   async read(ctx: SyncContext, key: string, base: string): Promise<CacheEntry | undefined> {
     const raw = await this.attempt(ctx.sync, ctx, 'get', key, () => this.adapter.get(key));
     if (raw === undefined || raw === null) return undefined;
@@ -49,19 +76,32 @@ export class StoreState {
       void this.remove(ctx.sync, ctx, key);
       return undefined;
     }
-    if (entry.storedAt <= this.staleBefore(base)) {
+    if (this.invalidated(entry, base)) {
       void this.remove(ctx.sync, ctx, key);
       return undefined;
     }
-    this.remember(base, key);
+    this.index.add(base, key);
     return entry;
   }
 
-  /** Stores `entry` unless `base` was written (or the cache cleared) since `fetchedAt`. */
-  write(ctx: SyncContext, key: string, base: string, entry: string, ttlSeconds: number, fetchedAt: number): void {
-    if (this.staleBefore(base) >= fetchedAt) return;
-    this.remember(base, key);
+  /**
+   * Issues the store command now (not awaited: a slow store costs the caller nothing, and a read issued
+   * after this, from a callback, finds the entry), unless `base` was written since `generation`.
+   */
+  write(ctx: SyncContext, key: string, base: string, entry: string, ttlSeconds: number, generation: number): void {
+    if (this.lastWriteOf(base).generation > generation) return;
+    this.index.add(base, key);
     void this.attempt(ctx.sync, ctx, 'set', key, () => this.adapter.set(key, entry, ttlSeconds));
+  }
+
+  /** The generation of the last write to `base` that this process knows of. */
+  generationOf(base: string): number {
+    return this.lastWriteOf(base).generation;
+  }
+
+  /** Whether an answer fetched under `generation` may still be stored. */
+  current(base: string, generation: number): boolean {
+    return this.lastWriteOf(base).generation <= generation;
   }
 
   /** Everything cached for these URLs is stale from now on; the keys this process knows are deleted. */
@@ -71,22 +111,19 @@ export class StoreState {
     bases: readonly string[],
     alsoDelete: readonly string[] = [],
   ): Promise<unknown> {
-    const now = Date.now();
+    const write: LastWrite = { generation: ++this.generation, at: Date.now() };
     const keys = new Set(alsoDelete);
     for (const base of bases) {
-      this.writtenAt.set(base, now);
-      const known = this.keysByUrl.get(base);
-      if (known) for (const key of known) keys.add(key);
-      this.keysByUrl.delete(base);
+      this.lastWrites.set(base, write);
+      for (const key of this.index.take(base)) keys.add(key);
     }
     return Promise.all([...keys].map((key) => this.remove(sync, ctx, key)));
   }
 
   async clear(sync: SyncInstance): Promise<void> {
-    this.clearedAt = Date.now();
-    const keys: string[] = [];
-    for (const known of this.keysByUrl.values()) keys.push(...known);
-    this.keysByUrl.clear();
+    this.forgotten = { generation: ++this.generation, at: Date.now() };
+    this.lastWrites.clear();
+    const keys = this.index.takeAll();
     if (this.adapter.clear) {
       await this.attempt(sync, undefined, 'delete', '*', this.adapter.clear);
       return;
@@ -96,19 +133,18 @@ export class StoreState {
 
   /** Keys remembered for `base` (for tests and invalidation). */
   keysOf(base: string): readonly string[] {
-    return [...(this.keysByUrl.get(base) ?? [])];
+    return this.index.keysOf(base);
   }
 
-  remember(base: string, key: string): void {
-    let keys = this.keysByUrl.get(base);
-    if (!keys) this.keysByUrl.set(base, (keys = new Set()));
-    if (keys.size < KEYS_PER_URL) keys.add(key);
+  private lastWriteOf(base: string): LastWrite {
+    const write = this.lastWrites.get(base);
+    return write === undefined || write.generation < this.forgotten.generation ? this.forgotten : write;
   }
 
-  /** Entries stored at or before this time are stale for `base`. */
-  staleBefore(base: string): number {
-    const written = this.writtenAt.get(base);
-    return written === undefined || written < this.clearedAt ? this.clearedAt : written;
+  private invalidated(entry: CacheEntry, base: string): boolean {
+    const write = this.lastWriteOf(base);
+    if (entry.origin === this.origin) return entry.generation < write.generation;
+    return write.at !== 0 && entry.storedAt <= write.at;
   }
 
   private remove(sync: SyncInstance, ctx: SyncContext | undefined, key: string): Promise<unknown> {

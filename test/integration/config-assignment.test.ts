@@ -48,10 +48,10 @@ describe('configuration assigned as a property is checked and normalised as crea
       }
     }
     expect(() => {
-      (sync as unknown as Record<string, unknown>).cacheVary = ['Accept', 7];
-    }).toThrow('cacheVary must be an array of header names');
-    sync.cacheVary = ['Accept-Language'];
-    expect(sync.cacheVary).toEqual(['accept-language']);
+      (sync as unknown as Record<string, unknown>).cacheIgnoreHeaders = ['X-Request-Id', 7];
+    }).toThrow('cacheIgnoreHeaders must be an array of header names');
+    sync.cacheIgnoreHeaders = ['X-Request-Id'];
+    expect(sync.cacheIgnoreHeaders).toEqual(['x-request-id']);
   });
 
   test('a timeout setTimeout cannot honour, and a NaN cache time, are refused by createSync()', () => {

@@ -1,8 +1,10 @@
-import { canonicalJSON, requestKey } from '../../lib/cache-key';
+import { DEFAULT_IGNORED_HEADERS, requestKey } from '../../lib/cache-key';
 import * as runtime from '../../lib/runtime';
-import type { SyncContext, SyncRequest } from '../../lib/types';
+import type { SyncContext, SyncInstance, SyncRequest } from '../../lib/types';
 
-function ctxOf(request: Partial<SyncRequest>): SyncContext {
+const sync = { privateHeaders: ['x-api-key'] } as unknown as SyncInstance;
+
+function ctxOf(request: Partial<SyncRequest>, credentialHeaders?: string[]): SyncContext {
   const full: SyncRequest = {
     method: 'GET',
     url: 'http://api.test/items',
@@ -10,20 +12,28 @@ function ctxOf(request: Partial<SyncRequest>): SyncContext {
     headers: { accept: 'application/json' },
     body: undefined,
     timeout: 0,
+    credentialHeaders,
     ...request,
   };
-  return { request: full } as SyncContext;
+  return { request: full, sync } as SyncContext;
 }
 
 /** The documented form of a key, computed here without requestKey. */
-function expectedKey(method: string, base: string, query: Record<string, unknown>, varied: string[], prefix = 'bss:') {
-  return prefix + runtime.sha256Hex(canonicalJSON([method, base, query, varied]));
+function expectedKey(method: string, url: string, headers: Array<[string, string]>, prefix = 'bss:') {
+  return prefix + runtime.sha256Hex(JSON.stringify([method, url, headers]));
 }
 
 describe('requestKey()', () => {
-  test('is the prefix plus the sha256 of verb, URL, sorted query and vary values, computed or remembered', () => {
-    const ctx = ctxOf({ url: 'http://API.test:80/items?b=2&a=1', headers: { accept: 'application/json' } });
-    const expected = expectedKey('GET', 'http://api.test/items', { a: '1', b: '2' }, ['application/json', '']);
+  test('is the prefix plus the sha256 of method, URL as sent and sorted lower-case headers, computed or remembered', () => {
+    const ctx = ctxOf({
+      url: 'HTTP://API.test/items?b=2#top',
+      query: { a: 1 },
+      headers: { 'X-Tenant': 't1', accept: 'application/json' },
+    });
+    const expected = expectedKey('GET', 'http://api.test/items?b=2&a=1', [
+      ['accept', 'application/json'],
+      ['x-tenant', 't1'],
+    ]);
     expect(requestKey(ctx)).toBe(expected);
     expect(requestKey(ctx)).toBe(expected);
   });
@@ -42,36 +52,60 @@ describe('requestKey()', () => {
     }
   });
 
-  test('the same data gives the same key whether in the URL, a query string or a query object, in any order', () => {
-    const keys = [
+  test('what is sent is what is keyed: the same bytes on the wire give one key, other bytes another', () => {
+    const same = [
       requestKey(ctxOf({ url: 'http://api.test/items?a=1&b=2' })),
-      requestKey(ctxOf({ url: 'http://api.test/items', query: 'b=2&a=1' })),
-      requestKey(ctxOf({ url: 'http://api.test/items', query: { b: '2', a: '1' } })),
-      requestKey(ctxOf({ url: 'http://api.test/items?b=2', query: { a: '1' } })),
+      requestKey(ctxOf({ url: 'http://api.test/items', query: 'a=1&b=2' })),
+      requestKey(ctxOf({ url: 'http://api.test/items', query: { a: '1', b: '2' } })),
+      requestKey(ctxOf({ url: 'http://api.test/items?a=1', query: { b: '2' } })),
+      requestKey(ctxOf({ url: 'http://api.test/items#frag', query: 'a=1&b=2' })),
     ];
-    expect(new Set(keys).size).toBe(1);
+    expect(new Set(same).size).toBe(1);
+    const different = [
+      same[0],
+      requestKey(ctxOf({ url: 'http://api.test/items?b=2&a=1' })),
+      requestKey(ctxOf({ url: 'http://api.test/users/../items?a=1&b=2' })),
+      requestKey(ctxOf({ url: 'http://api.test/users/%2e%2e/items?a=1&b=2' })),
+      requestKey(ctxOf({ url: 'http://api.test/items?a=1&b=2&a=3' })),
+      requestKey(ctxOf({ url: 'http://api.test/items', query: { id: [1, 2] } })),
+      requestKey(ctxOf({ url: 'http://api.test/items?id=1&id=2' })),
+      requestKey(ctxOf({ url: 'http://api.test/items?__proto__=x' })),
+      requestKey(ctxOf({ url: 'http://api.test/items' })),
+    ];
+    expect(new Set(different).size).toBe(different.length);
   });
 
-  test('vary header values, the verb, the prefix and the query tell keys apart, also once remembered', () => {
+  test('every header tells keys apart, whatever step added it; the method and the prefix too', () => {
     const base = ctxOf({});
     const first = requestKey(base);
     expect(requestKey(base)).toBe(first);
     const others = [
       requestKey(ctxOf({ headers: { accept: 'text/html' } })),
       requestKey(ctxOf({ headers: { accept: 'application/json', 'accept-language': 'fr' } })),
+      requestKey(ctxOf({ headers: { accept: 'application/json', 'x-tenant': 'a' } })),
+      requestKey(ctxOf({ headers: { accept: 'application/json', 'x-tenant': 'b' } })),
       requestKey(ctxOf({ method: 'DELETE' })),
       requestKey(base, { prefix: 'other:' }),
-      requestKey(base, { vary: ['accept-language'] }),
-      requestKey(ctxOf({ query: 'page=2' })),
-      requestKey(ctxOf({ query: { page: 2 } })),
     ];
     expect(new Set([first, ...others]).size).toBe(others.length + 1);
     expect(requestKey(base, { prefix: 'other:' })).toMatch(/^other:[0-9a-f]{64}$/);
   });
 
-  test('headers outside vary (credentials above all) never change the key', () => {
+  test('a name given twice in two cases is keyed as the wire sends it: the later value', () => {
+    expect(requestKey(ctxOf({ headers: { 'X-Tenant': 'a', 'x-tenant': 'b' } }))).toBe(
+      requestKey(ctxOf({ headers: { 'x-tenant': 'b' } })),
+    );
+  });
+
+  test('the ignore list and credentials (any kind, marked ones too) never change the key', () => {
     const anonymous = requestKey(ctxOf({}));
-    const withToken = requestKey(ctxOf({ headers: { accept: 'application/json', authorization: 'Bearer secret' } }));
-    expect(withToken).toBe(anonymous);
+    for (const name of DEFAULT_IGNORED_HEADERS) {
+      expect(requestKey(ctxOf({ headers: { accept: 'application/json', [name]: 'per-call' } }))).toBe(anonymous);
+    }
+    const secrets = { authorization: 'Bearer s', cookie: 'sid=1', 'x-api-key': 'k', 'x-session': 'z' };
+    expect(requestKey(ctxOf({ headers: { accept: 'application/json', ...secrets } }, ['x-session']))).toBe(anonymous);
+    expect(
+      requestKey(ctxOf({ headers: { accept: 'application/json', 'x-custom': '1' } }), { ignore: ['x-custom'] }),
+    ).toBe(anonymous);
   });
 });

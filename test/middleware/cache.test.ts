@@ -146,15 +146,21 @@ describe('cache step: hits and misses', () => {
     expect(store.sets).toEqual([]);
   });
 
-  test('the write happens after the caller has its answer', async () => {
+  test('the entry is written before the callbacks: a read from success is a hit', async () => {
     const store = spyStore();
     const sync = createSync({ cacheClient: store });
     const r = route();
     let setsWhenAnswered = -1;
-    await read(sync, r.url, { success: () => (setsWhenAnswered = store.sets.length) });
-    expect(setsWhenAnswered).toBe(0);
-    await settleWrites();
-    expect(store.sets).toHaveLength(1);
+    let inner: Promise<unknown> | undefined;
+    await read(sync, r.url, {
+      success: () => {
+        setsWhenAnswered = store.sets.length;
+        inner = read(sync, r.url);
+      },
+    });
+    expect(setsWhenAnswered).toBe(1);
+    await expect(inner).resolves.toEqual({ n: 1 });
+    expect(r.hits()).toBe(1);
   });
 
   test('cacheTime per call, else defaultCacheTime; 0 stores nothing but still reads', async () => {
@@ -191,39 +197,48 @@ describe('cache step: hits and misses', () => {
     expect(store.sets).toHaveLength(1);
   });
 
-  test('stored entries are versioned JSON with allow-listed headers only', async () => {
+  test('stored entries are versioned JSON with every header but hop-by-hop and body framing ones', async () => {
     const store = spyStore();
     const sync = createSync({ cacheClient: store });
-    const r = route(() => ({ a: 1 }), { 'x-total-count': '3', 'x-request-id': 'abc' });
+    const r = route(() => ({ a: 1 }), {
+      'x-total-count': '3',
+      'x-ratelimit-remaining': '41',
+      'x-hop': 'gone',
+      connection: 'keep-alive, x-hop',
+    });
     await read(sync, r.url);
-    await settleWrites();
     const [raw] = [...store.data.values()];
     const entry = JSON.parse(raw);
-    expect(entry).toMatchObject({ v: 1, status: 200, body: { a: 1 }, enc: 'json' });
+    expect(entry).toMatchObject({ v: 2, status: 200, body: { a: 1 }, enc: 'json' });
     expect(typeof entry.storedAt).toBe('number');
-    expect(entry.headers['x-total-count']).toBe('3');
-    expect(entry.headers['x-request-id']).toBeUndefined();
+    expect(entry.headers).toMatchObject({ 'x-total-count': '3', 'x-ratelimit-remaining': '41' });
+    expect(entry.headers['content-type']).toMatch(/json/);
+    for (const name of ['connection', 'x-hop', 'content-length', 'keep-alive', 'transfer-encoding']) {
+      expect(entry.headers[name]).toBeUndefined();
+    }
   });
 });
 
 describe('cache step: keys', () => {
-  test('the key is prefix + sha256 of the request: reordered data is the same key, headers from user steps count', async () => {
+  test('the key is prefix + sha256 of the request as sent: reordered data is another request, headers from user steps count', async () => {
     const store = spyStore();
     const sync = createSync({ cacheClient: store, cachePrefix: 'app:' });
     const r = route();
     await read(sync, r.url, { data: { a: 1, b: 2 } });
-    await settleWrites();
-    await read(sync, r.url, { data: { b: 2, a: 1 } });
+    await read(sync, r.url, { data: { a: 1, b: 2 } });
     expect(r.hits()).toBe(1);
     const [[key]] = store.sets;
     expect(key).toMatch(/^app:[0-9a-f]{64}$/);
+    // `?b=2&a=1` is other bytes on the wire: its own entry (a server may answer it differently).
+    await read(sync, r.url, { data: { b: 2, a: 1 } });
+    expect(r.hits()).toBe(2);
 
     sync.use('lang', (ctx, next) => {
       ctx.request.headers['accept-language'] = 'fr';
       return next();
     });
     await read(sync, r.url, { data: { a: 1, b: 2 } });
-    expect(r.hits()).toBe(2);
+    expect(r.hits()).toBe(3);
   });
 
   test('a 100 KB query gives a key of the same length, and no credential reaches a key', async () => {
@@ -533,14 +548,14 @@ describe('cache step: failures lose nothing', () => {
     await read(sync, r.url);
     await settleWrites();
     const [key] = [...store.data.keys()];
-    for (const garbage of ['not json', '{"body":{"n":1},"headers":{}}', '{"v":1}']) {
+    for (const garbage of ['not json', '{"body":{"n":1},"headers":{}}', '{"v":2}']) {
       store.data.set(key, garbage);
       await read(sync, r.url);
       await settleWrites();
     }
     expect(r.hits()).toBe(4);
     expect(errors).toEqual(Array(3).fill({ operation: 'decode', key }));
-    expect(JSON.parse(store.data.get(key)!)).toMatchObject({ v: 1, body: { n: 4 } });
+    expect(JSON.parse(store.data.get(key)!)).toMatchObject({ v: 2, body: { n: 4 } });
   });
 
   describe('circuit breaker (fake timers, fake transport)', () => {
@@ -720,7 +735,9 @@ describe('cache step: instances', () => {
     }).toThrow(TypeError);
     expect(() => createSync({ cacheTimeout: 0 })).toThrow(/cacheTimeout/);
     expect(() => createSync({ cacheKey: 'k' as never })).toThrow(/cacheKey must be a function/);
-    expect(() => createSync({ cacheVary: 'accept' as never })).toThrow(/cacheVary/);
+    expect(() => createSync({ cacheIgnoreHeaders: 'x-request-id' as never })).toThrow(/cacheIgnoreHeaders/);
+    expect(() => createSync({ cacheGrace: -1 })).toThrow(/cacheGrace/);
+    expect(() => createSync({ defaultCacheTime: 'forever' as never })).toThrow(/defaultCacheTime/);
     expect(() => createSync({ cacheMaxEntryBytes: 1.5 })).toThrow(/cacheMaxEntryBytes/);
     expect(() => createSync({ cacheBreaker: { failures: 0 } })).toThrow(/cacheBreaker.failures/);
     expect(() => createSync({ onCacheError: 'warn' as never })).toThrow(/onCacheError/);

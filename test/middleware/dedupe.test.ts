@@ -32,8 +32,11 @@ async function until(condition: () => boolean): Promise<void> {
 describe('dedupe() setup', () => {
   test('bad options throw a TypeError at setup', () => {
     expect(() => dedupe(null as never)).toThrow(TypeError);
-    expect(() => dedupe({ vary: 'accept' as never })).toThrow('dedupe(): vary must be an array of header names');
-    expect(() => dedupe({ vary: [''] })).toThrow(TypeError);
+    expect(() => dedupe({ ignoreHeaders: 'x-request-id' as never })).toThrow(
+      'dedupe(): ignoreHeaders must be an array of header names',
+    );
+    expect(() => dedupe({ ignoreHeaders: [''] })).toThrow(TypeError);
+    expect(() => dedupe({ vary: ['accept'] } as never)).toThrow(/every request header is part of the key/);
   });
 
   test('sits inside parse by default, and refuses a place outside it', () => {
