@@ -23,8 +23,9 @@ export const DEFAULT_IGNORED_HEADERS: readonly string[] = [
 /**
  * The key of a request: a prefix plus the sha256 of what the transport sends. The method, the URL as it
  * goes on the wire (`wireUrl`, byte for byte: nothing is merged, decoded or reordered, so two keys are
- * equal only when the requests are) and every request header present now, except the `ignore` list and
- * the credential headers, which the callers key separately (hashed, or by scope). The cache step and
+ * equal only when the requests are) and every request header present now, except the `ignore` list, the
+ * request's cache directives (`Cache-Control`, `Pragma`) and the credential headers, which the callers key
+ * separately (hashed, or by scope). The cache step and
  * `dedupe()` both key by this.
  */
 export function requestKey(ctx: SyncContext, options: RequestKeyOptions = {}): string {
@@ -44,6 +45,9 @@ export function requestKey(ctx: SyncContext, options: RequestKeyOptions = {}): s
   return key;
 }
 
+/** What the request asks of caches, not of the server: a `no-cache` read revalidates the same entry. */
+const CACHE_DIRECTIVES = new Set(['cache-control', 'pragma']);
+
 /**
  * `[name, value]` pairs sorted by name. Names in lower case, as HTTP compares them; when one name is
  * given twice in different cases the later one wins, as on the wire (Node's `setHeader` replaces).
@@ -55,7 +59,7 @@ function keyedHeaders(ctx: SyncContext, ignore: readonly string[]): Array<[strin
     const value = headers[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (ignore.includes(lower) || isCredentialHeader(ctx, lower)) {
+    if (CACHE_DIRECTIVES.has(lower) || ignore.includes(lower) || isCredentialHeader(ctx, lower)) {
       byName.delete(lower);
       continue;
     }

@@ -64,7 +64,7 @@ describe('logger() against a real server', () => {
     expect(lines[0]).toMatch(/\/flaky 200 \d+ms cache=off retries=2$/);
   });
 
-  test('a cache: true read says cache=miss, then cache=hit; a private read says cache=off', async () => {
+  test('a cache: true read says cache=miss, then cache=hit; a private read says cache=bypass', async () => {
     server.json('/cacheable', { a: 1 });
     const sync = createSync().use(logger({ log }));
     await sync('read', { url: server.url('/cacheable') }, { cache: true });
@@ -73,7 +73,7 @@ describe('logger() against a real server', () => {
     expect(lines.map((line) => line.replace(/^.* (cache=\w+) .*$/, '$1'))).toEqual([
       'cache=miss',
       'cache=hit',
-      'cache=off',
+      'cache=bypass',
     ]);
   });
 
