@@ -81,6 +81,47 @@ describeWithRedis('cache on a real Redis (127.0.0.1:6379)', () => {
       await redis.close();
     });
 
+    test('the entry is in Redis before success runs: a read and a Redis GET from the callback both find it', async () => {
+      const sync = createSync({ cacheClient: redis.client, cachePrefix: `${prefix.slice(0, -1)}-cb:` });
+      const r = route();
+      let inner: Promise<unknown> | undefined;
+      let stored: Promise<string[]> | undefined;
+      await read(sync, r.url, {
+        success: () => {
+          inner = read(sync, r.url);
+          stored = redis.keys(`${prefix.slice(0, -1)}-cb:*`);
+        },
+      });
+      await expect(inner).resolves.toEqual({ who: 'anonymous', hits: 1 });
+      await expect(stored).resolves.toHaveLength(1);
+      expect(r.hits()).toBe(1);
+    });
+
+    test('revalidation through Redis: a 304 refreshes the entry and answers from it', async () => {
+      const path = `/redis-etag-${++counter}`;
+      const counts = { full: 0, notModified: 0 };
+      server.route(path, (req, res) => {
+        if (req.headers['if-none-match'] === '"v1"') {
+          counts.notModified++;
+          res.writeHead(304, { etag: '"v1"', 'cache-control': 'max-age=0' });
+          return res.end();
+        }
+        counts.full++;
+        sendJSON(res, { v: 1 }, 200, { etag: '"v1"', 'cache-control': 'max-age=0' });
+      });
+      const sync = createSync({
+        cacheClient: redis.client,
+        cachePrefix: `${prefix.slice(0, -1)}-etag:`,
+        defaultCacheTime: 'http',
+        cacheGrace: 60,
+      });
+      await read(sync, server.url(path));
+      const again = read(sync, server.url(path));
+      await expect(again).resolves.toEqual({ v: 1 });
+      expect(again.cacheStatus).toBe('revalidated');
+      expect(counts).toEqual({ full: 1, notModified: 1 });
+    });
+
     test('a hit comes from Redis; Redis holds the key with TTL <= cacheTime', async () => {
       const sync = createSync({ cacheClient: redis.client, cachePrefix: prefix });
       const r = route();
