@@ -179,6 +179,19 @@ if (!existsSync(CHROMIUM)) {
       await passed('cache');
     });
 
+    it('revalidates a stale cached read with its ETag: a 304 answers 200 success from the memory store', async () => {
+      const result = await run('revalidated');
+      expect(result.reads).toEqual([
+        { title: 'Dune', cacheStatus: 'miss', status: 200, textStatus: 'success' },
+        { title: 'Dune', cacheStatus: 'revalidated', status: 200, textStatus: 'success' },
+        { title: 'Dune', cacheStatus: 'revalidated', status: 200, textStatus: 'success' },
+      ]);
+      const conditional = pageApi.seen('/etag/books/1').map((r) => r.headers['if-none-match'] !== undefined);
+      expect(conditional).toEqual([false, true, true]);
+      expect(pageApi.notModified).toBe(2);
+      await passed('revalidated');
+    });
+
     it('sends configured, per-call and middleware headers, and runs user middleware both ways', async () => {
       const result = await run('headersAndMiddleware');
       expect(result.steps).toEqual([

@@ -25,12 +25,15 @@ type Book = Record<string, unknown> & { id: number };
 /**
  * A small stateful JSON API on a real `node:http` server on 127.0.0.1, the kind a Backbone app
  * talks to: `/books` (GET list, POST), `/books/:id` (GET, PUT, PATCH, DELETE, 404 when missing),
- * `/slow?ms=` (answers late; records whether the client gave up first), `/private` (never CORS).
+ * `/slow?ms=` (answers late; records whether the client gave up first), `/private` (never CORS),
+ * `/etag/books/:id` (GET with an ETag and max-age=0; a 304 when If-None-Match matches, counted).
  * It honours `X-HTTP-Method-Override` and records every request it sees.
  */
 export class BooksApi {
   readonly requests: BooksRequest[] = [];
   books = new Map<number, Book>();
+  /** 304s sent by `/etag/books/:id`. */
+  notModified = 0;
   private nextId = 100;
   private readonly sockets = new Set<Socket>();
   private readonly waiters: Array<() => void> = [];
@@ -60,6 +63,7 @@ export class BooksApi {
 
   /** Back to the two seed books. */
   reset(): void {
+    this.notModified = 0;
     this.books = new Map([
       [1, { id: 1, title: 'Dune', author: 'Herbert' }],
       [2, { id: 2, title: 'Solaris', author: 'Lem' }],
@@ -134,6 +138,22 @@ export class BooksApi {
       return;
     }
     if (seen.path === '/private') return send(200, { secret: true });
+    // A book with a validator, always stale: every cached read of it is revalidated.
+    const tagged = /^\/etag\/books\/(\d+)$/.exec(seen.path);
+    if (tagged && seen.method === 'GET') {
+      const book = this.books.get(Number(tagged[1]));
+      const etag = `"${Buffer.from(JSON.stringify(book ?? null)).toString('base64url')}"`;
+      const headers = { ...cors, etag, 'cache-control': 'max-age=0' };
+      if (req.headers['if-none-match'] === etag) {
+        this.notModified++;
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { ...headers, 'content-type': 'application/json' });
+      res.end(JSON.stringify(book));
+      return;
+    }
 
     const method = (seen.method === 'POST' && (req.headers['x-http-method-override'] as string)) || seen.method;
     const input = seen.body ? (JSON.parse(seen.body) as Record<string, unknown>) : {};

@@ -96,6 +96,25 @@ const cases: Record<string, (arg: Json) => Promise<Json>> = {
     return { titles, outcomes: outcomes.filter((o) => o.cache !== null) };
   },
 
+  async revalidated() {
+    // A stale entry with an ETag: the second and third reads send If-None-Match and answer from the entry.
+    const cached = createSync({ defaultCacheTime: 'http', cacheGrace: 60 });
+    const TaggedBook = Backbone.Model.extend({ urlRoot: '/etag/books', sync: cached });
+    const reads: Json[] = [];
+    for (let i = 0; i < 3; i++) {
+      const book = new TaggedBook({ id: 1 });
+      const xhr = book.fetch({ cache: true }) as unknown as SyncHandle<unknown>;
+      await xhr;
+      reads.push({
+        title: book.get('title'),
+        cacheStatus: xhr.cacheStatus,
+        status: xhr.status,
+        textStatus: xhr.textStatus,
+      });
+    }
+    return { reads };
+  },
+
   async headersAndMiddleware() {
     const seenOnTheWayUp: Json[] = [];
     const tenant: Middleware = (ctx, next) => {
