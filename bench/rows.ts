@@ -35,8 +35,8 @@ const PATH = '/items/mona-lisa';
 const KEEP_ALIVE = { keepAlive: true, maxSockets: 256 };
 
 /** A Backbone model class on `sync`; every call fetches a new model, as a server-side render does. */
-function modelOn(sync: unknown, origin: string, id = 'mona-lisa') {
-  const Model = Backbone.Model.extend({ urlRoot: `${origin}/items`, sync });
+function modelOn(sync: unknown, origin: string, id = 'mona-lisa', collection = 'items') {
+  const Model = Backbone.Model.extend({ urlRoot: `${origin}/${collection}`, sync });
   return (options?: Record<string, unknown>) => new Model({ id }).fetch(options);
 }
 
@@ -209,6 +209,38 @@ export const ROWS: RowDefinition[] = [
       return cacheHitRow(origin, sync, `bench-redis-${process.pid}-${Date.now()}`, async () => {
         await client.quit();
       });
+    },
+  },
+  {
+    id: '6r',
+    label: 'v2 cache: stale entry revalidated by a 304, memory store',
+    async setup({ origin }) {
+      if (!cacheAvailable()) return CACHE_NA;
+      // Always stale (max-age=0) with an ETag: every call sends If-None-Match and answers from the entry.
+      const fetch = modelOn(
+        createSync({ defaultCacheTime: 'http', cacheGrace: 3600 }),
+        origin,
+        `r${process.pid}`,
+        'etag',
+      );
+      await fetch({ cache: true });
+      return { call: () => fetch({ cache: true }) };
+    },
+  },
+  {
+    id: '6s',
+    label: 'v2 cache: stale-if-error answer (the server says 503), memory store',
+    async setup({ origin }) {
+      if (!cacheAvailable()) return CACHE_NA;
+      // The first request of a /flaky/ path is a 200 with max-age=0; every later one a 503.
+      const fetch = modelOn(
+        createSync({ defaultCacheTime: 'http', cacheGrace: 3600 }),
+        origin,
+        `s${process.pid}`,
+        'flaky',
+      );
+      await fetch({ cache: true });
+      return { call: () => fetch({ cache: true }) };
     },
   },
   {

@@ -29,6 +29,7 @@ export const ARTWORK = {
 };
 export const ARTWORK_TEXT = JSON.stringify(ARTWORK);
 const ARTWORK_BUFFER = Buffer.from(ARTWORK_TEXT);
+const ARTWORK_ETAG = '"mona-lisa-1"';
 const NOT_FOUND_BUFFER = Buffer.from(JSON.stringify({ type: 'error', message: 'Artwork Not Found' }));
 
 /** How long `/slow/...` takes to answer, unless `?ms=` says otherwise. */
@@ -45,20 +46,33 @@ export interface BenchServer {
 
 /**
  * A `node:http` JSON server on 127.0.0.1: `/items/...` answers the ~1 KB artwork, `/missing/...` a
- * 404 with a JSON body, `/slow/...` the artwork after SLOW_MS (for timeouts and aborts).
+ * 404 with a JSON body, `/slow/...` the artwork after SLOW_MS (for timeouts and aborts), `/etag/...` the
+ * artwork always stale with an ETag (a 304 for If-None-Match), `/flaky/...` the artwork once, then 503s.
  */
 export async function startBenchServer(): Promise<BenchServer> {
   const sockets = new Set<Socket>();
   const pending = new Set<NodeJS.Timeout>();
   let requests = 0;
   const byPrefix = new Map<string, number>();
+  const flakyServed = new Set<string>();
   const server = http.createServer((req, res) => {
     requests++;
     const url = req.url ?? '/';
     for (const [prefix, count] of byPrefix) if (url.startsWith(prefix)) byPrefix.set(prefix, count + 1);
     if (url.startsWith('/items/')) send(res, 200, ARTWORK_BUFFER);
     else if (url.startsWith('/missing/')) send(res, 404, NOT_FOUND_BUFFER);
-    else if (url.startsWith('/slow/')) {
+    else if (url.startsWith('/etag/')) {
+      if (req.headers['if-none-match'] === ARTWORK_ETAG) {
+        res.writeHead(304, { etag: ARTWORK_ETAG, 'cache-control': 'max-age=0' });
+        res.end();
+      } else send(res, 200, ARTWORK_BUFFER, { etag: ARTWORK_ETAG, 'cache-control': 'max-age=0' });
+    } else if (url.startsWith('/flaky/')) {
+      if (flakyServed.has(url)) send(res, 503, NOT_FOUND_BUFFER);
+      else {
+        flakyServed.add(url);
+        send(res, 200, ARTWORK_BUFFER, { 'cache-control': 'max-age=0' });
+      }
+    } else if (url.startsWith('/slow/')) {
       const ms = Number(/[?&]ms=(\d+)/.exec(url)?.[1] ?? SLOW_MS);
       const timer = setTimeout(() => {
         pending.delete(timer);
@@ -97,7 +111,11 @@ export async function startBenchServer(): Promise<BenchServer> {
   };
 }
 
-function send(res: ServerResponse, status: number, body: Buffer): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+function send(res: ServerResponse, status: number, body: Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': body.length,
+    ...headers,
+  });
   res.end(body);
 }

@@ -1,7 +1,7 @@
 import { abortReason } from '../lib/context';
 import { isCredentialHeader } from '../lib/credentials';
 import { copyError, SyncError } from '../lib/errors';
-import { encodeEntry, fitsIn, type CacheEntry } from '../lib/cache/entry';
+import { encodeEntry, fitsIn, policyObjectOf, type CacheEntry } from '../lib/cache/entry';
 import { missesOf, storeOf, usedStateOf, type SharedResponse } from '../lib/cache/instance';
 import { credentialOf, plainReadKey, readKey, userSuffix } from '../lib/cache/keys';
 import {
@@ -75,21 +75,30 @@ async function cachedRead(ctx: SyncContext, next: Next): Promise<void> {
   }
   const credential = scope === 'public' ? undefined : credentialOf(ctx);
   if (credential !== undefined && scope === undefined) return bypass(ctx, next);
-  const wire = wireUrl(ctx.request);
   // A public read's credentials are the app's business (it said the answer is everyone's): the policy
   // judges the request without them.
   const leaveOut = scope === 'public' ? (name: string) => isCredentialHeader(ctx, name) : undefined;
-  const request = policyRequest('GET', wire, ctx.request.headers, leaveOut);
-  if (requestForbidsStoring(request)) return bypass(ctx, next);
+  const directives = hasCacheDirectives(ctx.request.headers);
+  let request: PolicyRequest | undefined;
+  if (directives) {
+    request = policyRequest('GET', ctx.request.headers, leaveOut);
+    if (requestForbidsStoring(request)) return bypass(ctx, next);
+  }
   let key = readKey(ctx);
   if (credential !== undefined) key += userSuffix(sync, credential);
   const state = stateOf(storeOf(sync), sync);
-  const plan: ReadPlan = { key, base: urlBase(wire), request, cacheTime, grace, shared: scope !== 'user', state };
+  const base = urlBase(wireUrl(ctx.request));
 
-  const entry = await state.read(ctx, key, plan.base);
+  const found = await state.read(ctx, key, base);
+  // The common hit: no Vary, no directive in the request, within the freshness the policy gave when storing.
+  if (found && !directives && found.freshUntil > Date.now()) return answer(ctx, found, 'hit');
+  request ??= policyRequest('GET', ctx.request.headers, leaveOut);
+  const plan: ReadPlan = { key, base, request, cacheTime, grace, shared: scope !== 'user', state };
+  const object = found && policyObjectOf(found);
+  const entry = object ? found : undefined;
   let policy: CachePolicy | undefined;
-  if (entry) {
-    policy = CachePolicy.fromObject(entry.policy);
+  if (entry && object) {
+    policy = CachePolicy.fromObject(object);
     const verdict = policy.evaluateRequest(request);
     if (verdict.response && !verdict.revalidation) return answer(ctx, entry, 'hit');
     // The response's own stale-while-revalidate, or the call's wish within the entry's grace.
@@ -100,6 +109,15 @@ async function cachedRead(ctx: SyncContext, next: Next): Promise<void> {
     }
   }
   await fetchThroughCache(ctx, next, plan, entry, policy);
+}
+
+/** Whether the request carries its own cache directives (then the policy judges every entry it meets). */
+function hasCacheDirectives(headers: Headers): boolean {
+  for (const name in headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'cache-control' || lower === 'pragma') return true;
+  }
+  return false;
 }
 
 function bypass(ctx: SyncContext, next: Next): Promise<void> {
@@ -255,9 +273,8 @@ function refreshEntry(
   const headers = { ...entry.headers, ...storedHeaders(notModified.headers) };
   const response: SyncResponse = { ...entryResponse(ctx, entry), headers };
   const refreshed = makePolicy(plan.request, response, plan.cacheTime, plan.shared);
-  const stored = { ...entry, headers, policy: refreshed.toObject() };
   storeAnswer(ctx, plan, response, entry.encoding === 'json', generation, refreshed);
-  return stored;
+  return { ...entry, headers };
 }
 
 /** Writes the answer now, when the store may keep it. */
@@ -273,10 +290,29 @@ function storeAnswer(
   if (!isStorable(policy, response) || !plan.state.current(plan.base, generation)) return;
   const ttl = storeSeconds(policy, plan.cacheTime, plan.grace);
   if (!(ttl > 0)) return;
-  const meta = { storedAt: Date.now(), generation, origin: plan.state.origin, policy: policy.toObject() };
+  const meta = {
+    storedAt: Date.now(),
+    generation,
+    origin: plan.state.origin,
+    freshUntil: freshUntil(policy, plan, response),
+    policy: policy.toObject(),
+  };
   const entry = encodeEntry(response, storedHeaders(response.headers), parsedAsJSON, meta);
   if (!fitsIn(entry, ctx.sync.cacheMaxEntryBytes)) return;
   plan.state.write(ctx, plan.key, plan.base, entry, ttl, generation);
+}
+
+/**
+ * Until when the entry may answer without the policy being asked: only for a response without `Vary` that
+ * the policy serves fresh to the request that fetched it (so no `must-revalidate`, no `no-cache`), for
+ * the freshness the policy gave it (the app's exact `cacheTime` when it is a number).
+ */
+function freshUntil(policy: CachePolicy, plan: ReadPlan, response: SyncResponse): number {
+  if (response.headers.vary !== undefined) return 0;
+  const verdict = policy.evaluateRequest(plan.request);
+  if (!verdict.response || verdict.revalidation) return 0;
+  const seconds = policy.maxAge() - policy.age();
+  return Date.now() + 1000 * (plan.cacheTime === 'http' ? seconds : Math.min(seconds, plan.cacheTime));
 }
 
 function sharedOf(ctx: SyncContext, response: SyncResponse, entry: CacheEntry | undefined): SharedResponse {

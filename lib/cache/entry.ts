@@ -18,8 +18,16 @@ export interface CacheEntry {
   /** The process-local generation of its URL it was fetched under, with the id of the store state that counted it. */
   generation: number;
   origin: string;
-  /** The http-cache-semantics policy (`toObject()`): freshness, validators and the varied request headers. */
-  policy: PolicyObject;
+  /**
+   * The http-cache-semantics policy (`toObject()`) as JSON text: freshness, validators and the varied request
+   * headers. Kept as text so that a plain fresh hit (see `freshUntil`) never pays for parsing it.
+   */
+  policy: string;
+  /**
+   * Wall-clock ms until which the entry answers any request of its key without asking the policy: set when
+   * the response has no `Vary` and the policy served its own request fresh; 0 otherwise.
+   */
+  freshUntil: number;
 }
 
 /** Where an entry comes from, besides the response: who stored it and under which generation. */
@@ -28,14 +36,19 @@ export interface EntryMeta {
   generation: number;
   origin: string;
   policy: PolicyObject;
+  freshUntil: number;
 }
 
 const BODY_FIELD = ',"body":';
+const POLICY_FIELD = ',"policy":';
+const SIZES_FIELD = ',"sizes":[';
 
 /**
- * `{ v, status, headers, storedAt, generation, origin, policy, enc, body }` as one JSON text. A JSON body is
- * spliced in as the server sent it (it parsed already), so writing costs no stringify of the body and a
- * hit one parse in all. `headers` and `body` stay top-level fields, where 1.1.1's entries had them.
+ * `{ v, status, headers, storedAt, generation, origin, freshUntil, enc, body, policy, sizes }` as one JSON
+ * text (1.1.1's readers find `headers` and `body` where they were). A JSON body is spliced in as the server
+ * sent it (it parsed already), so writing costs no stringify of the body. `sizes` holds the lengths of the
+ * body and policy texts, so a reader finds both by position, never by searching text a server chose, and a
+ * hit parses everything but the policy, which only a stale or varied entry needs.
  */
 export function encodeEntry(response: SyncResponse, headers: Headers, parsedAsJSON: boolean, meta: EntryMeta): string {
   const head = JSON.stringify({
@@ -45,37 +58,60 @@ export function encodeEntry(response: SyncResponse, headers: Headers, parsedAsJS
     storedAt: meta.storedAt,
     generation: meta.generation,
     origin: meta.origin,
-    policy: meta.policy,
+    freshUntil: meta.freshUntil,
     enc: parsedAsJSON ? 'json' : 'text',
   });
   const body = parsedAsJSON ? response.text : JSON.stringify(response.text);
-  return head.slice(0, -1) + BODY_FIELD + body + '}';
+  const policy = JSON.stringify(meta.policy);
+  return (
+    head.slice(0, -1) +
+    BODY_FIELD +
+    body +
+    POLICY_FIELD +
+    policy +
+    SIZES_FIELD +
+    body.length +
+    ',' +
+    policy.length +
+    ']}'
+  );
 }
 
 /** The entry in `raw`, or undefined when it is not one of ours (corrupt, foreign, or another version). */
 export function decodeEntry(raw: unknown): CacheEntry | undefined {
-  if (typeof raw !== 'string') return undefined;
+  if (typeof raw !== 'string' || !raw.endsWith(']}')) return undefined;
+  // Read from the end: the sizes come last, and nothing after them is a server's text.
+  const sizesAt = raw.lastIndexOf(SIZES_FIELD);
+  if (sizesAt === -1) return undefined;
+  const [bodyLength, policyLength] = raw
+    .slice(sizesAt + SIZES_FIELD.length, -2)
+    .split(',')
+    .map(Number);
+  if (!Number.isSafeInteger(bodyLength) || !Number.isSafeInteger(policyLength)) return undefined;
+  const policyAt = sizesAt - policyLength;
+  const bodyEnd = policyAt - POLICY_FIELD.length;
+  const bodyAt = bodyEnd - bodyLength;
+  if (bodyAt - BODY_FIELD.length <= 0) return undefined;
+  if (!raw.startsWith(POLICY_FIELD, bodyEnd) || !raw.startsWith(BODY_FIELD, bodyAt - BODY_FIELD.length))
+    return undefined;
   let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(raw);
+    parsed = JSON.parse(raw.slice(0, bodyEnd) + '}');
   } catch {
     return undefined;
   }
   if (parsed === null || typeof parsed !== 'object') return undefined;
-  const { v, status, headers, storedAt, generation, origin, policy, enc, body } = parsed;
+  const { v, status, headers, storedAt, generation, origin, freshUntil, enc, body } = parsed;
   if (v !== ENTRY_VERSION || typeof status !== 'number' || status < 200 || status > 299) return undefined;
   if (typeof storedAt !== 'number' || typeof generation !== 'number' || typeof origin !== 'string') return undefined;
-  if (!isHeaders(headers) || !isPolicyObject(policy)) return undefined;
-  const meta = { storedAt, generation, origin, policy };
+  if (typeof freshUntil !== 'number' || !isHeaders(headers)) return undefined;
+  const meta = { storedAt, generation, origin, freshUntil, policy: raw.slice(policyAt, sizesAt) };
   if (enc === 'text') {
     if (typeof body !== 'string') return undefined;
     return { status, headers, text: body, encoding: 'text', body, ...meta };
   }
   if (enc !== 'json') return undefined;
-  // The body is the last field (encodeEntry puts it there), and header names cannot be "body".
-  const at = raw.indexOf(BODY_FIELD);
-  if (at === -1) return undefined;
-  return { status, headers, text: raw.slice(at + BODY_FIELD.length, -1), encoding: 'json', body, ...meta };
+  return { status, headers, text: raw.slice(bodyAt, bodyEnd), encoding: 'json', body, ...meta };
 }
 
 /** Whether `entry` fits in `maxBytes` of UTF-8 without measuring it when its length already tells. */
@@ -90,6 +126,16 @@ function isHeaders(value: unknown): value is Headers {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   for (const name in value) if (typeof (value as Record<string, unknown>)[name] !== 'string') return false;
   return true;
+}
+
+/** The entry's policy, or undefined when its text is not one (a corrupt entry). */
+export function policyObjectOf(entry: CacheEntry): PolicyObject | undefined {
+  try {
+    const policy: unknown = JSON.parse(entry.policy);
+    return isPolicyObject(policy) ? policy : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isPolicyObject(value: unknown): value is PolicyObject {

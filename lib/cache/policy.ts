@@ -42,7 +42,7 @@ export function storedHeaders(headers: Headers): Headers {
  * The request as the policy compares it for `Vary`: names in lower case, values trimmed with the spaces
  * around commas dropped, so `en, fr` and `en,fr` select the same variant.
  */
-export function policyRequest(method: string, url: string, headers: Headers, leaveOut?: (name: string) => boolean) {
+export function policyRequest(method: string, headers: Headers, leaveOut?: (name: string) => boolean) {
   const normalized: Headers = {};
   for (const name in headers) {
     const value = headers[name];
@@ -54,7 +54,8 @@ export function policyRequest(method: string, url: string, headers: Headers, lea
       .replace(/\s*,\s*/g, ',')
       .replace(/\s+/g, ' ');
   }
-  return { method, url, headers: withLowerCaseDirectives(normalized) } satisfies PolicyRequest;
+  // No URL: the key already holds the URL as sent, and a custom `cacheKey` may share an entry across URLs.
+  return { method, headers: withLowerCaseDirectives(normalized) } satisfies PolicyRequest;
 }
 
 /**
@@ -66,7 +67,8 @@ export function policyRequest(method: string, url: string, headers: Headers, lea
  * kept per user (`cacheScope: 'user'`), which a private cache may keep.
  */
 export function makePolicy(request: PolicyRequest, response: SyncResponse, cacheTime: CacheTime, shared: boolean) {
-  let headers = withLowerCaseDirectives(response.headers);
+  // The hop-by-hop headers describe the connection, not the answer: the policy (and its stored form) goes without them.
+  let headers = withLowerCaseDirectives(storedHeaders(response.headers));
   if (cacheTime !== 'http') {
     const own = headers['cache-control'];
     // The library reads whole seconds; the store keeps the exact time (see storeSeconds).

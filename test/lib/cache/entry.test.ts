@@ -1,4 +1,4 @@
-import { decodeEntry, encodeEntry, fitsIn, type EntryMeta } from '../../../lib/cache/entry';
+import { decodeEntry, encodeEntry, fitsIn, policyObjectOf, type EntryMeta } from '../../../lib/cache/entry';
 import { makePolicy, policyRequest, storedHeaders } from '../../../lib/cache/policy';
 import type { SyncResponse } from '../../../lib/types';
 
@@ -13,12 +13,15 @@ const response = (over: Partial<SyncResponse> = {}): SyncResponse => ({
 });
 
 function metaAt(storedAt: number, over: Partial<SyncResponse> = {}): EntryMeta {
-  const policy = makePolicy(policyRequest('GET', 'http://api.test/a', {}), response(over), 60, true);
-  return { storedAt, generation: 3, origin: 'abc', policy: policy.toObject() };
+  const policy = makePolicy(policyRequest('GET', {}), response(over), 60, true);
+  return { storedAt, generation: 3, origin: 'abc', freshUntil: 0, policy: policy.toObject() };
 }
 
-function valid(): Record<string, unknown> {
-  return JSON.parse(encodeEntry(response({ text: 'x' }), {}, false, metaAt(1)));
+/** A valid entry with one piece of its text replaced (the sizes still right, so only that piece is wrong). */
+function tampered(from: string, to: string): string {
+  const raw = encodeEntry(response({ text: 'x' }), { 'x-a': 'b' }, false, metaAt(1));
+  if (!raw.includes(from)) throw new Error(`no ${from} in ${raw}`);
+  return raw.replace(from, to);
 }
 
 describe('cache entries', () => {
@@ -39,7 +42,8 @@ describe('cache entries', () => {
     const entry = decodeEntry(raw)!;
     expect(entry.body).toEqual({ a: [1, 2] });
     expect(entry.text).toBe('{"a": [1, 2]}');
-    expect(entry.policy).toEqual(meta.policy);
+    expect(JSON.parse(entry.policy)).toEqual(meta.policy);
+    expect(policyObjectOf(entry)).toEqual(meta.policy);
   });
 
   test('stored headers: all but hop-by-hop ones, those Connection names, and the body framing', () => {
@@ -63,9 +67,29 @@ describe('cache entries', () => {
     expect(entry).toMatchObject({ encoding: 'text', text: 'plain "quoted"' });
   });
 
-  test('header values cannot fake the body field', () => {
-    const raw = encodeEntry(response(), { link: 'x,"body":"evil"' }, true, metaAt(1));
-    expect(decodeEntry(raw)!.text).toBe('{"a": [1, 2]}');
+  test('a policy text that is not a policy is no policy (the cache step then treats the entry as absent)', () => {
+    const entry = decodeEntry(
+      encodeEntry(response({ text: 'x' }), {}, false, { ...metaAt(1), policy: { v: 1 } as never }),
+    )!;
+    expect(entry).toBeDefined();
+    expect(policyObjectOf(entry)).toBeUndefined();
+    expect(policyObjectOf({ ...entry, policy: 'not json' })).toBeUndefined();
+  });
+
+  test('header names and values, and the body itself, cannot fake where the body or the policy is', () => {
+    const headers = { link: 'x,"body":"evil"', body: 'named body', sizes: '[1,2]', policy: '{}' };
+    const text = '{"body":{"a":1},"policy":"x","sizes":[1,2]}';
+    const meta = metaAt(1);
+    const entry = decodeEntry(encodeEntry(response({ text }), headers, true, meta))!;
+    expect(entry.text).toBe(text);
+    expect(entry.body).toEqual({ body: { a: 1 }, policy: 'x', sizes: [1, 2] });
+    expect(entry.headers).toEqual(headers);
+    expect(policyObjectOf(entry)).toEqual(meta.policy);
+  });
+
+  test("1.1.1's readers find the parsed body and the headers where they were", () => {
+    const raw = encodeEntry(response(), { 'x-foo-bar': 'baz' }, true, metaAt(1));
+    expect(JSON.parse(raw)).toMatchObject({ body: { a: [1, 2] }, headers: { 'x-foo-bar': 'baz' } });
   });
 
   test.each([
@@ -73,11 +97,13 @@ describe('cache entries', () => {
     ['1.1.1 entry', JSON.stringify({ body: { a: 1 }, headers: {} })],
     ['other version', JSON.stringify({ v: 99, status: 200, headers: {}, storedAt: 1, enc: 'text', body: '' })],
     ['version 1 entry', JSON.stringify({ v: 1, status: 200, headers: {}, storedAt: 1, enc: 'text', body: '' })],
-    ['bad status', JSON.stringify({ ...valid(), status: 500 })],
-    ['bad headers', JSON.stringify({ ...valid(), headers: { a: 1 } })],
-    ['no policy', JSON.stringify({ ...valid(), policy: undefined })],
-    ['bad policy', JSON.stringify({ ...valid(), policy: { v: 1 } })],
-    ['no generation', JSON.stringify({ ...valid(), generation: 'x' })],
+    ['bad status', tampered('"status":200', '"status":500')],
+    ['bad headers', tampered('"x-a":"b"', '"x-a":1  ')],
+    ['no freshUntil', tampered('"freshUntil":0', '"freshUnti_":0')],
+    ['no generation', tampered('"generation":3', '"generation":"3"')],
+    ['sizes that do not fit', tampered(',"sizes":[3,', ',"sizes":[4,')],
+    ['no sizes', tampered(',"sizes":[', ',"sizez":[')],
+    ['a re-indented entry', JSON.stringify(JSON.parse(tampered('', '')), null, 1)],
     ['null', 'null'],
   ])('%s is no entry', (_name, raw) => {
     expect(decodeEntry(raw)).toBeUndefined();
