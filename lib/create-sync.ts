@@ -6,6 +6,7 @@ import { MiddlewareStack, renderOnion, type Pipeline } from './stack';
 import { builtInSteps } from '../middleware/built-in';
 import { DEFAULT_IGNORED_HEADERS, DEFAULT_KEY_PREFIX } from './cache-key';
 import { DEFAULT_BREAKER } from './cache/breaker';
+import { DEFAULT_FLEET, DEFAULT_NEAR_CACHE, type FleetOptions } from './cache/fleet';
 import { cacheControl, inheritCache } from './cache/instance';
 import { DEFAULT_TOKEN_HEADERS } from './cache/keys';
 import { storeAdapter } from './cache/stores';
@@ -29,7 +30,10 @@ type Instance = SyncInstance & {
   [CACHE_IGNORE]: string[];
 };
 
-const CONFIG_DEFAULTS: Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> = {
+const CONFIG_DEFAULTS: Required<Omit<SyncConfig, 'agent' | 'cacheClient' | 'cacheFleet' | 'nearCache'>> & {
+  cacheFleet: FleetOptions;
+  nearCache: false;
+} = {
   timeout: 10_000,
   headers: {},
   defaultCacheTime: 3600,
@@ -37,6 +41,9 @@ const CONFIG_DEFAULTS: Required<Omit<SyncConfig, 'agent' | 'cacheClient'>> = {
   cachePrefix: DEFAULT_KEY_PREFIX,
   cacheIgnoreHeaders: [...DEFAULT_IGNORED_HEADERS],
   cacheGrace: 0,
+  cacheEarlyRefresh: true,
+  cacheFleet: { ...DEFAULT_FLEET },
+  nearCache: false,
   cacheUserSecret: null,
   cacheTimeout: 100,
   cacheMaxEntryBytes: 1024 * 1024,
@@ -78,6 +85,12 @@ function makeInstance(config: SyncConfig, stack: MiddlewareStack): SyncInstance 
   Object.defineProperty(sync, 'privateHeaders', headerListProperty(PRIVATE_HEADERS, 'privateHeaders'));
   sync.cacheIgnoreHeaders = [...(config.cacheIgnoreHeaders ?? DEFAULT_IGNORED_HEADERS)];
   sync.cacheGrace = config.cacheGrace ?? CONFIG_DEFAULTS.cacheGrace;
+  sync.cacheEarlyRefresh = config.cacheEarlyRefresh ?? CONFIG_DEFAULTS.cacheEarlyRefresh;
+  sync.cacheFleet = config.cacheFleet === false ? false : { ...DEFAULT_FLEET, ...config.cacheFleet };
+  sync.nearCache =
+    config.nearCache === undefined || config.nearCache === false
+      ? false
+      : { ...DEFAULT_NEAR_CACHE, ...(config.nearCache === true ? {} : config.nearCache) };
   sync.cacheUserSecret = config.cacheUserSecret ?? null;
   sync.cacheTimeout = config.cacheTimeout ?? CONFIG_DEFAULTS.cacheTimeout;
   sync.cacheMaxEntryBytes = config.cacheMaxEntryBytes ?? CONFIG_DEFAULTS.cacheMaxEntryBytes;
@@ -237,8 +250,59 @@ function checkCacheConfig(config: SyncConfig): void {
       throw new TypeError(`cacheBreaker.cooldown must be a number of ms >= 0, got ${String(cooldown)}`);
     }
   }
+  checkFleetConfig(config);
   if (onCacheError != null && typeof onCacheError !== 'function') {
     throw new TypeError('onCacheError must be a function (error, info) => void (or null)');
+  }
+}
+
+function checkFleetConfig(config: SyncConfig): void {
+  const { cacheFleet, nearCache, cacheEarlyRefresh } = config;
+  if (cacheEarlyRefresh !== undefined && typeof cacheEarlyRefresh !== 'boolean') {
+    throw new TypeError(`cacheEarlyRefresh must be true or false, got ${String(cacheEarlyRefresh)}`);
+  }
+  if (cacheFleet !== undefined && cacheFleet !== false) {
+    if (cacheFleet === null || typeof cacheFleet !== 'object') {
+      throw new TypeError(
+        'cacheFleet must be an object { invalidation, lock, lease, lockWait, generationTtl } or false',
+      );
+    }
+    checkKnownKeys('cacheFleet', cacheFleet, DEFAULT_FLEET);
+    for (const flag of ['invalidation', 'lock', 'earlyRefresh'] as const) {
+      const value = cacheFleet[flag];
+      if (value !== undefined && typeof value !== 'boolean') {
+        throw new TypeError(`cacheFleet.${flag} must be true or false, got ${String(value)}`);
+      }
+    }
+    for (const ms of ['lease', 'lockWait', 'generationTtl'] as const) {
+      const value = cacheFleet[ms];
+      if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
+        throw new TypeError(`cacheFleet.${ms} must be a positive integer, got ${String(value)}`);
+      }
+    }
+  }
+  if (nearCache !== undefined && typeof nearCache !== 'boolean') {
+    if (nearCache === null || typeof nearCache !== 'object') {
+      throw new TypeError('nearCache must be true, false or an object { max, maxBytes, ttl }');
+    }
+    checkKnownKeys('nearCache', nearCache, DEFAULT_NEAR_CACHE);
+    const { max, maxBytes, ttl } = nearCache;
+    if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
+      throw new TypeError(`nearCache.max must be a positive integer, got ${String(max)}`);
+    }
+    if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) {
+      throw new TypeError(`nearCache.maxBytes must be a positive integer, got ${String(maxBytes)}`);
+    }
+    if (ttl !== undefined && !(typeof ttl === 'number' && ttl > 0 && ttl !== Infinity)) {
+      throw new TypeError(`nearCache.ttl must be a number of seconds > 0, got ${String(ttl)}`);
+    }
+  }
+}
+
+function checkKnownKeys(option: string, given: object, known: object): void {
+  for (const key of Object.keys(given)) {
+    if (!(key in known))
+      throw new TypeError(`Unknown ${option} option "${key}" (known: ${Object.keys(known).join(', ')})`);
   }
 }
 
@@ -260,6 +324,9 @@ function configOf(sync: SyncInstance): SyncConfig {
     cachePrefix: sync.cachePrefix,
     cacheIgnoreHeaders: [...sync.cacheIgnoreHeaders],
     cacheGrace: sync.cacheGrace,
+    cacheEarlyRefresh: sync.cacheEarlyRefresh,
+    cacheFleet: sync.cacheFleet === false ? false : { ...sync.cacheFleet },
+    nearCache: sync.nearCache === false ? false : { ...sync.nearCache },
     cacheUserSecret: sync.cacheUserSecret,
     cacheTimeout: sync.cacheTimeout,
     cacheMaxEntryBytes: sync.cacheMaxEntryBytes,

@@ -4,6 +4,9 @@
  */
 import type { SyncError } from './errors';
 import type { SyncHandle } from './handle';
+import type { FleetOptions, NearCacheOptions } from './cache/fleet';
+
+export type { FleetOptions, NearCacheOptions };
 
 /**
  * A Node `http.Agent` or `https.Agent`, typed by its shape so that browser apps, which have no
@@ -286,6 +289,25 @@ export interface SyncConfig {
    */
   cacheBreaker?: { failures?: number; cooldown?: number };
   /**
+   * Hot entries refresh in the background shortly before they expire, with a probability rising as expiry
+   * nears and with how long their fetch took (XFetch), so they rarely expire under load. @default true
+   */
+  cacheEarlyRefresh?: boolean;
+  /**
+   * How processes sharing one Redis (or Redis Cluster) coordinate; on whenever `cacheClient` is a Redis
+   * client, `false` turns it all off. `invalidation`: a write through any process invalidates its URLs for
+   * every process (a generation per URL in Redis). `lock`: one process per cold key fetches, the others wait
+   * up to `lockWait` ms for its entry (a lease of `lease` ms, renewed while the fetch runs).
+   * @default { invalidation: true, lock: true, lease: 500, lockWait: 2000, generationTtl: 604800, earlyRefresh: true }
+   */
+  cacheFleet?: Partial<FleetOptions> | false;
+  /**
+   * An in-process tier in front of a Redis store, dropped per URL when any process writes to it (pub/sub),
+   * and after `ttl` seconds in any case. Call `sync.cache.close()` to stop listening.
+   * @default false (`true` for { max: 1000, maxBytes: 10485760, ttl: 5 })
+   */
+  nearCache?: Partial<NearCacheOptions> | boolean;
+  /**
    * Told of every cache failure (each one is also a miss or a lost write; the call goes on). Errors are
    * `SyncError`s with code `'ERR_CACHE'` and the client's error as `cause`.
    * @default null (one `console.warn` for the first failure of each store, then silence)
@@ -309,7 +331,9 @@ export interface SyncConfig {
 }
 
 /** A sync instance: call it as `Backbone.sync`, configure it with properties, edit its stack. */
-export interface SyncInstance extends Required<Omit<SyncConfig, 'agent' | 'cacheClient' | 'cacheBreaker'>> {
+export interface SyncInstance extends Required<
+  Omit<SyncConfig, 'agent' | 'cacheClient' | 'cacheBreaker' | 'cacheFleet' | 'nearCache'>
+> {
   (method: SyncMethod, model: SyncModel, options?: SyncOptions): SyncHandle<unknown>;
   /** Loose form, so `Backbone.sync = superSync` type-checks against @types/backbone; checked at run time. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -318,6 +342,8 @@ export interface SyncInstance extends Required<Omit<SyncConfig, 'agent' | 'cache
   /** Setting it checks the client's shape (a `TypeError` for anything no adapter fits). */
   cacheClient: unknown;
   cacheBreaker: { failures: number; cooldown: number };
+  cacheFleet: FleetOptions | false;
+  nearCache: NearCacheOptions | false;
   /** The cache of this instance's reads (not a step: the step is named `'cache'` in the stack). */
   readonly cache: CacheControl;
   /**
@@ -375,4 +401,6 @@ export interface CacheControl {
   invalidate(url: string): Promise<void>;
   /** Forgets every cached read: empties a store that can be emptied (the memory store), else deletes the keys this process knows. */
   clear(): Promise<void>;
+  /** Stops the near cache's listening connection (so a process can exit); the cache goes on without it. */
+  close(): Promise<void>;
 }

@@ -17,7 +17,8 @@ import {
   type CacheTime,
   type PolicyRequest,
 } from '../lib/cache/policy';
-import { stateOf, urlBase, type StoreState } from '../lib/cache/store-state';
+import { fleetKeys, Lease, type FleetKeys, type FleetOptions } from '../lib/cache/fleet';
+import { FLEET_ORIGIN, stateOf, urlBase, type StoreState } from '../lib/cache/store-state';
 import { statusTextOf } from '../lib/runtime';
 import { runShared } from '../lib/shared-request';
 import { wireUrl } from '../lib/wire-url';
@@ -34,6 +35,7 @@ export type CacheOutcome = 'hit' | 'revalidated' | 'stale' | 'miss' | 'shared' |
 
 /** Where a read stands: what it asks the store under, and the policy inputs it was judged by. */
 interface ReadPlan {
+  /** The key the entry lives under (a fleet key carries its URL's hash tag). */
   key: string;
   base: string;
   request: PolicyRequest;
@@ -42,6 +44,8 @@ interface ReadPlan {
   /** Entries kept per user are a private cache's (RFC 9111 section 3.5). */
   shared: boolean;
   state: StoreState;
+  /** For a store shared by processes: the Redis keys of this read and the URL's generation when it was read. */
+  fleet: { keys: FleetKeys; generation: number; options: FleetOptions } | undefined;
 }
 
 /**
@@ -89,11 +93,31 @@ async function cachedRead(ctx: SyncContext, next: Next): Promise<void> {
   const state = stateOf(storeOf(sync), sync);
   const base = urlBase(wireUrl(ctx.request));
 
-  const found = await state.read(ctx, key, base);
+  const fleetOptions = state.fleetOf(ctx);
+  let fleet: ReadPlan['fleet'];
+  let found: CacheEntry | undefined;
+  if (fleetOptions) {
+    const keys = fleetKeys(sync.cachePrefix, base, key);
+    const read = await state.readFleet(ctx, keys, base);
+    fleet = { keys, generation: read.generation, options: fleetOptions };
+    found = read.entry;
+    key = keys.entry;
+  } else {
+    found = await state.read(ctx, key, base);
+  }
+  const now = Date.now();
   // The common hit: no Vary, no directive in the request, within the freshness the policy gave when storing.
-  if (found && !directives && found.freshUntil > Date.now()) return answer(ctx, found, 'hit');
+  if (found && !directives && found.freshUntil > now) {
+    if (sync.cacheEarlyRefresh && refreshesEarly(found, now)) {
+      request = policyRequest('GET', ctx.request.headers, leaveOut);
+      const plan: ReadPlan = { key, base, request, cacheTime, grace, shared: scope !== 'user', state, fleet };
+      const object = policyObjectOf(found);
+      if (object) refreshInBackground(ctx, next, plan, found, CachePolicy.fromObject(object));
+    }
+    return answer(ctx, found, 'hit');
+  }
   request ??= policyRequest('GET', ctx.request.headers, leaveOut);
-  const plan: ReadPlan = { key, base, request, cacheTime, grace, shared: scope !== 'user', state };
+  const plan: ReadPlan = { key, base, request, cacheTime, grace, shared: scope !== 'user', state, fleet };
   const object = found && policyObjectOf(found);
   const entry = object ? found : undefined;
   let policy: CachePolicy | undefined;
@@ -109,6 +133,15 @@ async function cachedRead(ctx: SyncContext, next: Next): Promise<void> {
     }
   }
   await fetchThroughCache(ctx, next, plan, entry, policy);
+}
+
+/**
+ * XFetch (Vattani, Chierichetti and Lowenstein, VLDB 2015): refresh before expiry with a probability that
+ * rises as expiry nears and with how long the fetch takes (`delta`), so a hot key's refresh starts before it
+ * expires, once, instead of every reader missing at the same moment.
+ */
+function refreshesEarly(entry: CacheEntry, now: number): boolean {
+  return entry.delta > 0 && now - entry.delta * Math.log(Math.random()) >= entry.freshUntil;
 }
 
 /** Whether the request carries its own cache directives (then the policy judges every entry it meets). */
@@ -136,7 +169,7 @@ async function fetchThroughCache(
   const generation = plan.state.currentGeneration();
   const conditional = entry && policy && hasValidator(entry.headers) ? entry : undefined;
   // A write to this URL starts a new generation: calls after it never join a fetch begun before it.
-  const flightKey = `${plan.key}\n${plan.state.generationOf(plan.base)}`;
+  const flightKey = flightKeyOf(plan);
   // The fetch runs on its own signal (as dedupe's does): one caller's abort or timeout does not cut
   // the request the others wait for; it is aborted only when every caller has left.
   const ticket = missesOf(ctx.sync).join(flightKey, (signal) =>
@@ -152,7 +185,8 @@ async function fetchThroughCache(
     // Each caller gets its own error object: one that a handler changes must not change the others'.
     throw !ticket.leader && error instanceof SyncError && abortReason(ctx) !== error ? copyError(error) : error;
   }
-  if (shared.entry) return answer(ctx, shared.entry, 'revalidated');
+  // Every waiter holds the same entry object: each decodes its own body from the text.
+  if (shared.entry) return answer(ctx, shared.entry, shared.entryOutcome, true);
   ctx.response = ticket.leader ? leaderResponse(shared) : followerResponse(ctx, shared);
   ctx.state.cache = (ticket.leader ? 'miss' : 'shared') satisfies CacheOutcome;
 }
@@ -208,7 +242,7 @@ function refreshInBackground(
   entry: CacheEntry,
   policy: CachePolicy,
 ): void {
-  const flightKey = `${plan.key}\n${plan.state.generationOf(plan.base)}`;
+  const flightKey = flightKeyOf(plan);
   const generation = plan.state.currentGeneration();
   const conditional = hasValidator(entry.headers) ? entry : undefined;
   const limit = ctx.request.timeout;
@@ -234,17 +268,58 @@ async function fetchShared(
   conditional: CacheEntry | undefined,
   policy: CachePolicy | undefined,
 ): Promise<SharedResponse> {
-  const validators = conditional && policy ? conditionalHeaders(policy, plan.request) : undefined;
-  let response = await runShared(ctx, next, signal, validators);
-  if (response.status === 304 && conditional && policy) {
-    const revalidated = refreshEntry(ctx, plan, conditional, policy, response, generation);
-    if (revalidated) return sharedOf(ctx, response, revalidated);
-    // A 304 for a validator the entry does not hold: only a full answer will do.
-    response = await runShared(ctx, next, signal);
+  const fleet = plan.fleet;
+  let lease: Lease | 'held' | undefined;
+  if (fleet && fleet.options.lock && fleet.generation >= 0) {
+    lease = await plan.state.lease(ctx, fleet.keys, fleet.options.lease);
+    if (lease === 'held') {
+      // Another process fetches this key: its entry, once stored, answers here too.
+      const theirs = await waitForFleetEntry(ctx, plan, fleet, signal);
+      if (theirs) return sharedOfEntry(theirs, 'shared');
+    }
   }
-  const shared = sharedOf(ctx, response, undefined);
-  storeAnswer(ctx, plan, response, shared.parsedAsJSON, generation);
-  return shared;
+  try {
+    const validators = conditional && policy ? conditionalHeaders(policy, plan.request) : undefined;
+    const started = Date.now();
+    let response = await runShared(ctx, next, signal, validators);
+    if (response.status === 304 && conditional && policy) {
+      const revalidated = refreshEntry(ctx, plan, conditional, policy, response, generation, Date.now() - started);
+      if (revalidated) return sharedOfEntry(revalidated, 'revalidated');
+      // A 304 for a validator the entry does not hold: only a full answer will do.
+      response = await runShared(ctx, next, signal);
+    }
+    const shared = sharedOf(ctx, response);
+    storeAnswer(ctx, plan, response, shared.parsedAsJSON, generation, Date.now() - started);
+    return shared;
+  } finally {
+    if (lease instanceof Lease) lease.release();
+  }
+}
+
+/**
+ * Polls (10 ms, doubling to 100 ms) for the entry another process is fetching, for `lockWait` ms at most
+ * and four fifths of the time the call has left; undefined when it did not come (the caller then fetches
+ * itself: a lost or slow lock holder never fails a call).
+ */
+async function waitForFleetEntry(
+  ctx: SyncContext,
+  plan: ReadPlan,
+  fleet: NonNullable<ReadPlan['fleet']>,
+  signal: AbortSignal,
+): Promise<CacheEntry | undefined> {
+  const left = ctx.deadline === Infinity ? Infinity : (ctx.deadline - Date.now()) * 0.8;
+  const until = Date.now() + Math.min(fleet.options.lockWait, left);
+  for (let pause = 10; Date.now() + pause < until && !signal.aborted; pause = Math.min(pause * 2, 100)) {
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    const { entry } = await plan.state.readFleet(ctx, fleet.keys, plan.base);
+    if (entry) return entry;
+  }
+  return undefined;
+}
+
+function flightKeyOf(plan: ReadPlan): string {
+  const local = plan.state.generationOf(plan.base);
+  return plan.fleet ? `${plan.key}\n${local}\n${plan.fleet.generation}` : `${plan.key}\n${local}`;
 }
 
 /** `If-None-Match` / `If-Modified-Since` for the stored validators, as the library derives them. */
@@ -267,13 +342,14 @@ function refreshEntry(
   policy: CachePolicy,
   notModified: SyncResponse,
   generation: number,
+  delta: number,
 ): CacheEntry | undefined {
   const { modified } = policy.revalidatedPolicy(plan.request, { status: 304, headers: notModified.headers });
   if (modified) return undefined;
   const headers = { ...entry.headers, ...storedHeaders(notModified.headers) };
   const response: SyncResponse = { ...entryResponse(ctx, entry), headers };
   const refreshed = makePolicy(plan.request, response, plan.cacheTime, plan.shared);
-  storeAnswer(ctx, plan, response, entry.encoding === 'json', generation, refreshed);
+  storeAnswer(ctx, plan, response, entry.encoding === 'json', generation, delta, refreshed);
   return { ...entry, headers };
 }
 
@@ -284,22 +360,27 @@ function storeAnswer(
   response: SyncResponse,
   parsedAsJSON: boolean,
   generation: number,
+  delta: number,
   policy = makePolicy(plan.request, response, plan.cacheTime, plan.shared),
 ): void {
   if (plan.cacheTime !== 'http' && plan.cacheTime <= 0) return;
   if (!isStorable(policy, response) || !plan.state.current(plan.base, generation)) return;
   const ttl = storeSeconds(policy, plan.cacheTime, plan.grace);
   if (!(ttl > 0)) return;
+  const fleet = plan.fleet;
   const meta = {
     storedAt: Date.now(),
-    generation,
-    origin: plan.state.origin,
+    // A fleet entry is judged by its URL's generation in Redis, whichever process reads it.
+    generation: fleet ? fleet.generation : generation,
+    origin: fleet ? FLEET_ORIGIN : plan.state.origin,
     freshUntil: freshUntil(policy, plan, response),
+    delta,
     policy: policy.toObject(),
   };
   const entry = encodeEntry(response, storedHeaders(response.headers), parsedAsJSON, meta);
   if (!fitsIn(entry, ctx.sync.cacheMaxEntryBytes)) return;
-  plan.state.write(ctx, plan.key, plan.base, entry, ttl, generation);
+  if (fleet) plan.state.writeFleet(ctx, fleet.keys, plan.base, entry, ttl, fleet.generation);
+  else plan.state.write(ctx, plan.key, plan.base, entry, ttl, generation);
 }
 
 /**
@@ -315,7 +396,7 @@ function freshUntil(policy: CachePolicy, plan: ReadPlan, response: SyncResponse)
   return Date.now() + 1000 * (plan.cacheTime === 'http' ? seconds : Math.min(seconds, plan.cacheTime));
 }
 
-function sharedOf(ctx: SyncContext, response: SyncResponse, entry: CacheEntry | undefined): SharedResponse {
+function sharedOf(ctx: SyncContext, response: SyncResponse): SharedResponse {
   return {
     status: response.status,
     statusText: response.statusText,
@@ -323,12 +404,19 @@ function sharedOf(ctx: SyncContext, response: SyncResponse, entry: CacheEntry | 
     text: response.text,
     body: response.body,
     parsedAsJSON: isJSONBody(ctx, response),
-    entry,
+    entry: undefined,
+    entryOutcome: 'shared',
   };
 }
 
-function answer(ctx: SyncContext, entry: CacheEntry, outcome: CacheOutcome): void {
-  ctx.response = entryResponse(ctx, entry);
+/** Every caller answers from `entry` (each decodes its own body from it). */
+function sharedOfEntry(entry: CacheEntry, entryOutcome: 'revalidated' | 'shared'): SharedResponse {
+  const { status, headers, text } = entry;
+  return { status, statusText: '', headers, text, body: undefined, parsedAsJSON: false, entry, entryOutcome };
+}
+
+function answer(ctx: SyncContext, entry: CacheEntry, outcome: CacheOutcome, shared = false): void {
+  ctx.response = entryResponse(ctx, entry, shared);
   ctx.state.cache = outcome;
 }
 
@@ -338,10 +426,13 @@ function leaderResponse(shared: SharedResponse): SyncResponse {
   return { status, statusText, headers: { ...shared.headers }, text, body, fromCache: false };
 }
 
-function entryResponse(ctx: SyncContext, entry: CacheEntry): SyncResponse {
+/** The entry as this call's response; `shared` when other calls answer from the same entry object. */
+function entryResponse(ctx: SyncContext, entry: CacheEntry, shared = false): SyncResponse {
   const { status, text } = entry;
-  const body = entry.encoding === 'json' && ctx.options.dataType !== 'text' ? entry.body : decode(ctx, status, text);
-  return { status, statusText: statusTextOf(status, undefined), headers: entry.headers, text, body, fromCache: true };
+  const own = entry.encoding === 'json' && ctx.options.dataType !== 'text' && !shared;
+  const body = own ? entry.body : decode(ctx, status, text);
+  const headers = shared ? { ...entry.headers } : entry.headers;
+  return { status, statusText: statusTextOf(status, undefined), headers, text, body, fromCache: true };
 }
 
 /** Each waiter gets its own copy: parsing the text again is cheaper than structuredClone (see the README). */

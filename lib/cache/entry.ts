@@ -28,6 +28,8 @@ export interface CacheEntry {
    * the response has no `Vary` and the policy served its own request fresh; 0 otherwise.
    */
   freshUntil: number;
+  /** Milliseconds its fetch took: how early a hot entry is refreshed (XFetch). */
+  delta: number;
 }
 
 /** Where an entry comes from, besides the response: who stored it and under which generation. */
@@ -37,6 +39,7 @@ export interface EntryMeta {
   origin: string;
   policy: PolicyObject;
   freshUntil: number;
+  delta: number;
 }
 
 const BODY_FIELD = ',"body":';
@@ -44,7 +47,7 @@ const POLICY_FIELD = ',"policy":';
 const SIZES_FIELD = ',"sizes":[';
 
 /**
- * `{ v, status, headers, storedAt, generation, origin, freshUntil, enc, body, policy, sizes }` as one JSON
+ * `{ v, status, headers, storedAt, generation, origin, freshUntil, delta, enc, body, policy, sizes }` as one JSON
  * text (1.1.1's readers find `headers` and `body` where they were). A JSON body is spliced in as the server
  * sent it (it parsed already), so writing costs no stringify of the body. `sizes` holds the lengths of the
  * body and policy texts, so a reader finds both by position, never by searching text a server chose, and a
@@ -59,6 +62,7 @@ export function encodeEntry(response: SyncResponse, headers: Headers, parsedAsJS
     generation: meta.generation,
     origin: meta.origin,
     freshUntil: meta.freshUntil,
+    delta: meta.delta,
     enc: parsedAsJSON ? 'json' : 'text',
   });
   const body = parsedAsJSON ? response.text : JSON.stringify(response.text);
@@ -101,11 +105,11 @@ export function decodeEntry(raw: unknown): CacheEntry | undefined {
     return undefined;
   }
   if (parsed === null || typeof parsed !== 'object') return undefined;
-  const { v, status, headers, storedAt, generation, origin, freshUntil, enc, body } = parsed;
+  const { v, status, headers, storedAt, generation, origin, freshUntil, delta, enc, body } = parsed;
   if (v !== ENTRY_VERSION || typeof status !== 'number' || status < 200 || status > 299) return undefined;
   if (typeof storedAt !== 'number' || typeof generation !== 'number' || typeof origin !== 'string') return undefined;
-  if (typeof freshUntil !== 'number' || !isHeaders(headers)) return undefined;
-  const meta = { storedAt, generation, origin, freshUntil, policy: raw.slice(policyAt, sizesAt) };
+  if (typeof freshUntil !== 'number' || typeof delta !== 'number' || !isHeaders(headers)) return undefined;
+  const meta = { storedAt, generation, origin, freshUntil, delta, policy: raw.slice(policyAt, sizesAt) };
   if (enc === 'text') {
     if (typeof body !== 'string') return undefined;
     return { status, headers, text: body, encoding: 'text', body, ...meta };

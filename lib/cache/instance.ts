@@ -15,8 +15,10 @@ export interface SharedResponse {
   body: unknown;
   /** The leader's body is parsed JSON of `text` (so followers may parse `text` again). */
   parsedAsJSON: boolean;
-  /** The entry a 304 confirmed: every caller answers from it. */
+  /** The entry every caller answers from: one a 304 confirmed, or one another process fetched. */
   entry: CacheEntry | undefined;
+  /** How `entry` came: 'revalidated' or 'shared'. */
+  entryOutcome: 'revalidated' | 'shared';
 }
 
 interface InstanceCache {
@@ -77,6 +79,9 @@ export function cacheControl(sync: SyncInstance): CacheControl {
     },
     async clear() {
       await usedStateOf(sync)?.clear(sync);
+    },
+    async close() {
+      await usedStateOf(sync)?.close();
     },
   };
 }

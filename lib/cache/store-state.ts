@@ -3,10 +3,27 @@ import { SyncError } from '../errors';
 import type { CacheErrorInfo, SyncContext, SyncInstance } from '../types';
 import { CircuitBreaker } from './breaker';
 import { decodeEntry, ENTRY_VERSION, type CacheEntry } from './entry';
+import {
+  BUMP_SCRIPT,
+  generationKey,
+  NearCache,
+  tryLease,
+  type FleetKeys,
+  type FleetOptions,
+  type Lease,
+} from './fleet';
 import { KeyIndex } from './key-index';
 import { isMemoryStore, onEviction } from './memory-store';
 import { randomSecret } from '../runtime';
 import { storeAdapter, type StoreAdapter } from './stores';
+
+/** The `origin` of entries judged by their URL's generation in Redis, whoever stored them. */
+export const FLEET_ORIGIN = 'fleet';
+
+/** The channel near caches hear invalidations on. */
+function channelOf(sync: SyncInstance): string {
+  return `${sync.cachePrefix}invalidations`;
+}
 
 /** URLs whose last write is remembered (least recently used forgotten first: see `forgotten`). */
 const REMEMBERED_URLS = 10_000;
@@ -43,6 +60,8 @@ export class StoreState {
   /** The newest write whose URL was forgotten (or the last clear): anything older is judged by it. */
   private forgotten: LastWrite = { generation: 0, at: 0 };
   private warned = false;
+  private near: NearCache | undefined;
+  private unsubscribe: Promise<() => Promise<void>> | undefined;
   /** Our own memory store answers at once: no timer needed around it. */
   private readonly immediate: boolean;
 
@@ -117,7 +136,7 @@ export class StoreState {
       this.lastWrites.set(base, write);
       for (const key of this.index.take(base)) keys.add(key);
     }
-    return Promise.all([...keys].map((key) => this.remove(sync, ctx, key)));
+    return Promise.all([this.bumpFleet(sync, ctx, bases), ...[...keys].map((key) => this.remove(sync, ctx, key))]);
   }
 
   async clear(sync: SyncInstance): Promise<void> {
@@ -129,6 +148,146 @@ export class StoreState {
       return;
     }
     await Promise.all(keys.map((key) => this.remove(sync, undefined, key)));
+  }
+
+  /**
+   * The fleet options of a read of `sync` through this store, or undefined: the store is not shared (no
+   * Redis), the instance turned fleet invalidation off, or a custom `cacheKey` names keys we cannot tag.
+   */
+  fleetOf(ctx: SyncContext): FleetOptions | undefined {
+    const options = ctx.sync.cacheFleet;
+    if (!this.adapter.fleet || options === false || !options.invalidation) return undefined;
+    if (ctx.options.cacheKey !== undefined || ctx.sync.cacheKey) return undefined;
+    return options;
+  }
+
+  /**
+   * A fleet read: the entry and its URL's generation in one round trip (`MGET`, one hash tag), the near
+   * cache first when there is one. An entry fetched under an older generation (a write since, through any
+   * process) is no entry. `generation` is -1 when Redis could not say (nothing is stored then).
+   */
+  async readFleet(
+    ctx: SyncContext,
+    keys: FleetKeys,
+    base: string,
+  ): Promise<{ entry?: CacheEntry; generation: number }> {
+    const near = this.nearOf(ctx.sync);
+    const known = near?.get(keys.entry);
+    if (known) {
+      const entry = decodeEntry(known.raw);
+      if (entry) return { entry, generation: known.generation };
+    }
+    const fleet = this.adapter.fleet!;
+    const values = await this.attempt(ctx.sync, ctx, 'get', keys.entry, () =>
+      fleet.mget([keys.entry, keys.generation]),
+    );
+    if (!values) return { generation: -1 };
+    const [raw, counted] = values;
+    const generation = counted == null ? 0 : Number(counted);
+    if (raw === undefined || raw === null) return { generation };
+    const entry = decodeEntry(raw);
+    if (!entry) {
+      const error = cacheError(ctx, `corrupt cache entry under ${keys.entry}: not a version ${ENTRY_VERSION} entry`);
+      this.report(ctx.sync, error, { operation: 'decode', key: keys.entry });
+      void this.remove(ctx.sync, ctx, keys.entry);
+      return { generation };
+    }
+    if (entry.origin !== FLEET_ORIGIN || entry.generation !== generation) return { generation };
+    near?.set(keys.tag, keys.entry, raw, generation);
+    this.index.add(base, keys.entry);
+    return { entry, generation };
+  }
+
+  /** Stores a fleet entry (never outliving its URL's generation), in the near cache too. */
+  writeFleet(
+    ctx: SyncContext,
+    keys: FleetKeys,
+    base: string,
+    entry: string,
+    ttlSeconds: number,
+    generation: number,
+  ): void {
+    const options = ctx.sync.cacheFleet;
+    if (generation < 0 || options === false) return;
+    const ttl = Math.min(ttlSeconds, options.generationTtl);
+    this.index.add(base, keys.entry);
+    this.nearOf(ctx.sync)?.set(keys.tag, keys.entry, entry, generation);
+    void this.attempt(ctx.sync, ctx, 'set', keys.entry, () => this.adapter.set(keys.entry, entry, ttl));
+  }
+
+  /**
+   * Moves the generation of each URL on, for every process (`INCR` per URL, each on its own slot), and tells
+   * the near caches. Issued now: a read made after this returns (from a callback) sees the new generation.
+   */
+  bumpFleet(sync: SyncInstance, ctx: SyncContext | undefined, bases: readonly string[]): Promise<unknown> {
+    const fleet = this.adapter.fleet;
+    const options = sync.cacheFleet;
+    if (!fleet || options === false || !options.invalidation) return Promise.resolve();
+    const near = this.near;
+    return Promise.all(
+      bases.map((base) => {
+        const { tag, key } = generationKey(sync.cachePrefix, base);
+        near?.dropTag(tag);
+        const ttl = String(Math.ceil(options.generationTtl));
+        const bumped = this.attempt(sync, ctx, 'set', key, () => fleet.eval(BUMP_SCRIPT, [key], [ttl]));
+        if (!near) return bumped;
+        const published = this.attempt(sync, ctx, 'set', key, () => fleet.publish(channelOf(sync), tag));
+        return Promise.all([bumped, published]);
+      }),
+    );
+  }
+
+  /** The lease of a cold key: 'held' by another process, a Lease of ours, or undefined when Redis failed (fail open). */
+  async lease(ctx: SyncContext, keys: FleetKeys, ms: number): Promise<Lease | 'held' | undefined> {
+    const fleet = this.adapter.fleet!;
+    if (!this.breaker.allow() || !this.adapter.ready()) return undefined;
+    try {
+      const lease = await tryLease(fleet, keys.lock, ms);
+      this.breaker.success();
+      return lease ?? 'held';
+    } catch (cause) {
+      this.breaker.failure();
+      this.report(
+        ctx.sync,
+        cacheError(ctx, `cache lock failed: ${(cause as Error)?.message ?? String(cause)}`, cause),
+        {
+          operation: 'set',
+          key: keys.lock,
+        },
+      );
+      return undefined;
+    }
+  }
+
+  /** Stops listening for invalidations (the near cache's connection). */
+  async close(): Promise<void> {
+    const stop = this.unsubscribe;
+    this.unsubscribe = undefined;
+    this.near?.clear();
+    this.near = undefined;
+    if (stop) await (await stop.catch(() => undefined))?.();
+  }
+
+  /** Entries this process keeps in its near cache now (for tests and the bench). */
+  get nearSize(): number {
+    return this.near?.size ?? 0;
+  }
+
+  private nearOf(sync: SyncInstance): NearCache | undefined {
+    if (this.near || sync.nearCache === false || !this.adapter.fleet) return this.near;
+    this.near = new NearCache(sync.nearCache);
+    const near = this.near;
+    this.unsubscribe = this.adapter.fleet.subscribe(channelOf(sync), (tag) => near.dropTag(tag));
+    this.unsubscribe.catch((cause: unknown) => {
+      const error = cacheError(
+        undefined,
+        `near cache: invalidation messages are not received (${(cause as Error)?.message ?? String(cause)}); ` +
+          `entries expire after ${sync.nearCache === false ? 0 : sync.nearCache.ttl}s instead`,
+        cause,
+      );
+      this.report(sync, error, { operation: 'get', key: channelOf(sync) });
+    });
+    return near;
   }
 
   /** Keys remembered for `base` (for tests and invalidation). */

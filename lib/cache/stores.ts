@@ -14,6 +14,22 @@ export interface StoreAdapter {
   delete: ((key: string) => Promise<unknown>) | undefined;
   /** Absent when the client cannot be emptied (a Redis client: FLUSHDB would reach other apps' keys). */
   clear: (() => Promise<unknown>) | undefined;
+  /** What a store shared by many processes offers them to coordinate (a Redis client or cluster). */
+  fleet: FleetCommands | undefined;
+}
+
+/**
+ * The Redis commands the fleet features stand on. Every call names its keys, all of one hash tag, so
+ * each works on Redis Cluster as on a single server.
+ */
+export interface FleetCommands {
+  mget(keys: readonly string[]): Promise<Array<string | null>>;
+  eval(script: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+  /** `SET key value NX PX ms`: true when this call set it. */
+  setIfAbsent(key: string, value: string, ms: number): Promise<boolean>;
+  publish(channel: string, message: string): Promise<unknown>;
+  /** Listens on `channel` on a connection of its own; resolves with the way to stop. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
 }
 
 type Callback = (error: unknown, value?: unknown) => void;
@@ -71,6 +87,24 @@ function ioredis(client: Client): StoreAdapter {
     set: (key, value, ttl) => call('set', key, value, 'EX', redisSeconds(ttl)) as Promise<unknown>,
     delete: (key) => call('del', key) as Promise<unknown>,
     clear: undefined,
+    fleet: {
+      mget: (keys) => call('mget', ...keys) as Promise<Array<string | null>>,
+      eval: (script, keys, args) => call('eval', script, keys.length, ...keys, ...args),
+      setIfAbsent: async (key, value, ms) => (await call('set', key, value, 'PX', ms, 'NX')) === 'OK',
+      publish: (channel, message) => call('publish', channel, message),
+      subscribe: async (channel, listener) => {
+        // A subscribed connection takes no other command: a duplicate of the client (or cluster) of its own.
+        const subscriber = (client.duplicate as AnyFunction).call(client) as Client;
+        (subscriber.on as AnyFunction).call(subscriber, 'error', () => {});
+        (subscriber.on as AnyFunction).call(subscriber, 'message', (from: string, message: string) => {
+          if (from === channel) listener(message);
+        });
+        await methods(subscriber)('subscribe', channel);
+        return async () => {
+          (subscriber.disconnect as AnyFunction).call(subscriber);
+        };
+      },
+    },
   };
 }
 
@@ -84,6 +118,32 @@ function nodeRedis(commands: Client, client: Client): StoreAdapter {
     set: (key, value, ttl) => call('set', key, value, { EX: redisSeconds(ttl) }) as Promise<unknown>,
     delete: (key) => call('del', key) as Promise<unknown>,
     clear: undefined,
+    // legacyMode keeps its promise API under `.v4`, without pub/sub: no fleet features there.
+    fleet: commands === client ? nodeRedisFleet(client) : undefined,
+  };
+}
+
+function nodeRedisFleet(client: Client): FleetCommands {
+  const call = methods(client);
+  // A cluster subscribes on a pub/sub connection it manages; a client must not (it would take no commands).
+  const isCluster = !('isReady' in client);
+  return {
+    mget: (keys) => call('mGet', keys) as Promise<Array<string | null>>,
+    eval: (script, keys, args) => call('eval', script, { keys, arguments: args }),
+    setIfAbsent: async (key, value, ms) => (await call('set', key, value, { NX: true, PX: ms })) === 'OK',
+    publish: (channel, message) => call('publish', channel, message),
+    subscribe: async (channel, listener) => {
+      const subscriber = isCluster ? client : ((client.duplicate as AnyFunction).call(client) as Client);
+      if (!isCluster) {
+        (subscriber.on as AnyFunction).call(subscriber, 'error', () => {});
+        await methods(subscriber)('connect');
+      }
+      await methods(subscriber)('subscribe', channel, listener);
+      return async () => {
+        if (isCluster) await methods(subscriber)('unsubscribe', channel, listener);
+        else (subscriber.destroy as AnyFunction).call(subscriber);
+      };
+    },
   };
 }
 
@@ -96,6 +156,7 @@ function nodeRedisV3(client: Client): StoreAdapter {
     set: (key, value, ttl) => call('set', key, value, 'EX', redisSeconds(ttl)),
     delete: (key) => call('del', key),
     clear: undefined,
+    fleet: undefined,
   };
 }
 
@@ -113,6 +174,7 @@ function callbackStore(client: Client): StoreAdapter {
     },
     delete: isFunction(client.del) ? (key) => call('del', key) : undefined,
     clear: undefined,
+    fleet: undefined,
   };
 }
 
@@ -124,6 +186,7 @@ function cacheStore(store: CacheStore): StoreAdapter {
     set: (key, value, ttl) => store.set(key, value, ttl),
     delete: isFunction(store.delete) ? (key) => store.delete!(key) : undefined,
     clear: isFunction(store.clear) ? async () => store.clear!() : undefined,
+    fleet: undefined,
   };
 }
 

@@ -14,7 +14,7 @@ const response = (over: Partial<SyncResponse> = {}): SyncResponse => ({
 
 function metaAt(storedAt: number, over: Partial<SyncResponse> = {}): EntryMeta {
   const policy = makePolicy(policyRequest('GET', {}), response(over), 60, true);
-  return { storedAt, generation: 3, origin: 'abc', freshUntil: 0, policy: policy.toObject() };
+  return { storedAt, generation: 3, origin: 'abc', freshUntil: 0, delta: 12, policy: policy.toObject() };
 }
 
 /** A valid entry with one piece of its text replaced (the sizes still right, so only that piece is wrong). */
