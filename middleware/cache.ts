@@ -273,9 +273,11 @@ async function fetchShared(
   if (fleet && fleet.options.lock && fleet.generation >= 0) {
     lease = await plan.state.lease(ctx, fleet.keys, fleet.options.lease);
     if (lease === 'held') {
-      // Another process fetches this key: its entry, once stored, answers here too.
-      const theirs = await waitForFleetEntry(ctx, plan, fleet, signal);
-      if (theirs) return sharedOfEntry(theirs, 'shared');
+      // Another process fetches this key: its entry, once stored, answers here too; if it dies, its lease
+      // lapses and this process takes over.
+      const waited = await waitForFleetEntry(ctx, plan, fleet, signal);
+      if (waited instanceof Lease) lease = waited;
+      else if (waited) return sharedOfEntry(waited, 'shared');
     }
   }
   try {
@@ -298,21 +300,25 @@ async function fetchShared(
 
 /**
  * Polls (10 ms, doubling to 100 ms) for the entry another process is fetching, for `lockWait` ms at most
- * and four fifths of the time the call has left; undefined when it did not come (the caller then fetches
- * itself: a lost or slow lock holder never fails a call).
+ * and four fifths of the time the call has left. Takes the lease when it lapses (its holder died) and
+ * returns it; undefined when neither came (the caller then fetches itself: a lost or slow lock holder
+ * never fails a call).
  */
 async function waitForFleetEntry(
   ctx: SyncContext,
   plan: ReadPlan,
   fleet: NonNullable<ReadPlan['fleet']>,
   signal: AbortSignal,
-): Promise<CacheEntry | undefined> {
+): Promise<CacheEntry | Lease | undefined> {
   const left = ctx.deadline === Infinity ? Infinity : (ctx.deadline - Date.now()) * 0.8;
   const until = Date.now() + Math.min(fleet.options.lockWait, left);
   for (let pause = 10; Date.now() + pause < until && !signal.aborted; pause = Math.min(pause * 2, 100)) {
     await new Promise((resolve) => setTimeout(resolve, pause));
     const { entry } = await plan.state.readFleet(ctx, fleet.keys, plan.base);
     if (entry) return entry;
+    const lease = await plan.state.lease(ctx, fleet.keys, fleet.options.lease);
+    if (lease instanceof Lease) return lease;
+    if (lease === undefined) return undefined;
   }
   return undefined;
 }
@@ -489,8 +495,12 @@ async function writeThrough(ctx: SyncContext, next: Next): Promise<void> {
     const key = plainReadKey(ctx.sync, base);
     if (key !== undefined) guessed.push(key);
   }
-  // The generation moves now; deleting what other processes may serve need not hold up the caller.
-  void state.forget(ctx.sync, ctx, unique, guessed);
+  // The fleet's generations move before the write settles (bounded by cacheTimeout, never failing it), so a
+  // read through any process after it misses; this process's own generations move now; deleting what
+  // other processes may serve need not hold up the caller.
+  const bumped = state.bumpFleet(ctx.sync, ctx, unique);
+  void state.forget(ctx.sync, ctx, unique, guessed, true);
+  await bumped;
 }
 
 /** `location` resolved against the request URL, when it stays on the request's origin (RFC 9111 section 4.4). */

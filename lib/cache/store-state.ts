@@ -129,6 +129,7 @@ export class StoreState {
     ctx: SyncContext | undefined,
     bases: readonly string[],
     alsoDelete: readonly string[] = [],
+    skipFleet = false,
   ): Promise<unknown> {
     const write: LastWrite = { generation: ++this.generation, at: Date.now() };
     const keys = new Set(alsoDelete);
@@ -136,7 +137,10 @@ export class StoreState {
       this.lastWrites.set(base, write);
       for (const key of this.index.take(base)) keys.add(key);
     }
-    return Promise.all([this.bumpFleet(sync, ctx, bases), ...[...keys].map((key) => this.remove(sync, ctx, key))]);
+    return Promise.all([
+      skipFleet ? undefined : this.bumpFleet(sync, ctx, bases),
+      ...[...keys].map((key) => this.remove(sync, ctx, key)),
+    ]);
   }
 
   async clear(sync: SyncInstance): Promise<void> {
@@ -230,7 +234,7 @@ export class StoreState {
         near?.dropTag(tag);
         const ttl = String(Math.ceil(options.generationTtl));
         const bumped = this.attempt(sync, ctx, 'set', key, () => fleet.eval(BUMP_SCRIPT, [key], [ttl]));
-        if (!near) return bumped;
+        // Other processes' near caches listen whether or not this one has a near cache.
         const published = this.attempt(sync, ctx, 'set', key, () => fleet.publish(channelOf(sync), tag));
         return Promise.all([bumped, published]);
       }),
