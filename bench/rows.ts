@@ -212,6 +212,23 @@ export const ROWS: RowDefinition[] = [
     },
   },
   {
+    id: '6n',
+    label: 'v2 cache: true hits, near cache in front of Redis',
+    async setup({ origin }) {
+      if (!cacheAvailable()) return CACHE_NA;
+      if (!(await redisAnswers())) return 'n/a (no Redis on 127.0.0.1:6379)';
+      const { createClient } = await import('redis');
+      const client = createClient({ socket: { host: '127.0.0.1', port: 6379, reconnectStrategy: false } });
+      client.on('error', () => {});
+      await client.connect();
+      const sync = createSync({ cacheClient: client, nearCache: { ttl: 60 } });
+      return cacheHitRow(origin, sync, `bench-near-${process.pid}-${Date.now()}`, async () => {
+        await sync.cache.close();
+        await client.quit();
+      });
+    },
+  },
+  {
     id: '6r',
     label: 'v2 cache: stale entry revalidated by a 304, memory store',
     async setup({ origin }) {
