@@ -4,7 +4,7 @@ import { buildRequest } from './request';
 import { settleFailure, settleSuccess } from './settle';
 import { MiddlewareStack, renderOnion, type Pipeline } from './stack';
 import { builtInSteps } from '../middleware/built-in';
-import { DEFAULT_IGNORED_HEADERS, DEFAULT_KEY_PREFIX } from './cache-key';
+import { DEFAULT_IGNORED_HEADERS, DEFAULT_KEY_PREFIX } from './cache/request-key';
 import { DEFAULT_BREAKER } from './cache/breaker';
 import { DEFAULT_FLEET, DEFAULT_NEAR_CACHE, type FleetOptions } from './cache/fleet';
 import { cacheControl, inheritCache } from './cache/instance';

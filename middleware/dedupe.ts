@@ -1,4 +1,4 @@
-import { requestKey } from '../lib/cache-key';
+import { requestKey } from '../lib/cache/request-key';
 import { credentialOf } from '../lib/cache/keys';
 import { abortReason } from '../lib/context';
 import { copyError, SyncError } from '../lib/errors';

@@ -1,4 +1,4 @@
-import { requestKey } from '../cache-key';
+import { requestKey } from './request-key';
 import { isCredentialHeader } from '../credentials';
 import { hmacSha256Hex, randomSecret } from '../runtime';
 import type { Headers, SyncContext, SyncInstance, SyncRequest } from '../types';
