@@ -27,6 +27,10 @@ writeFileSync(
   'dist/esm/middleware.mjs',
   esmWrapper('dist/cjs/middleware/index.js', 'dist/cjs/middleware/index.js', false),
 );
+writeFileSync(
+  'dist/esm/testing.mjs',
+  esmWrapper('dist/cjs/lib/testing/index.js', 'dist/cjs/lib/testing/index.js', false),
+);
 // Types for `import`: the default export is the CommonJS entry's object (`export =` in cjs.d.ts), not the
 // `default` property a CommonJS-format index.d.ts would mean to a Node ESM (nodenext) TypeScript consumer.
 writeFileSync(

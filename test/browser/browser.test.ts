@@ -179,6 +179,25 @@ if (!existsSync(CHROMIUM)) {
       await passed('cache');
     });
 
+    it('runs the app stack against mockTransport from backbone-super-sync/testing: no request leaves the page', async () => {
+      const before = pageApi.requests.length;
+      const result = await run('mocked');
+      expect(result).toEqual({
+        title: 'Dune Messiah',
+        cacheStatus: 'hit',
+        calls: [
+          'GET /mocked/books/4 Bearer t1 shelf',
+          'GET /mocked/books/4 Bearer t1 shelf',
+          'PUT /mocked/books/4 Bearer t1 shelf',
+          'PUT /mocked/books/4 Bearer t2 shelf',
+          'GET /mocked/slow Bearer t2 shelf',
+        ],
+        timedOut: 'timeout',
+      });
+      expect(pageApi.requests.length).toBe(before);
+      await passed('mocked');
+    });
+
     it('revalidates a stale cached read with its ETag: a 304 answers 200 success from the memory store', async () => {
       const result = await run('revalidated');
       expect(result.reads).toEqual([

@@ -65,4 +65,15 @@ describe('package entry points', () => {
     expect(required).toBe('function');
     expect(imported).toBe('function function');
   });
+
+  test("mockTransport comes from 'backbone-super-sync/testing' by require and import", () => {
+    const required = node(['-e', `console.log(typeof require('backbone-super-sync/testing').mockTransport)`]);
+    const imported = node([
+      '--input-type=module',
+      '-e',
+      `import { mockTransport } from 'backbone-super-sync/testing'; console.log(typeof mockTransport([]))`,
+    ]);
+    expect(required).toBe('function');
+    expect(imported).toBe('function');
+  });
 });

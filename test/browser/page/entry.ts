@@ -6,7 +6,8 @@
  */
 import Backbone from 'backbone';
 import superSync, { createSync, SyncError, type Middleware, type SyncHandle } from 'backbone-super-sync';
-import { headers } from 'backbone-super-sync/middleware';
+import { auth, headers, retry } from 'backbone-super-sync/middleware';
+import { mockTransport } from 'backbone-super-sync/testing';
 
 type Json = Record<string, unknown>;
 
@@ -94,6 +95,47 @@ const cases: Record<string, (arg: Json) => Promise<Json>> = {
     await after.fetch({ cache: true, data: { tag: 'cache' } });
     titles.push(after.get('title'));
     return { titles, outcomes: outcomes.filter((o) => o.cache !== null) };
+  },
+
+  async mocked() {
+    // The app's own stack (headers, auth, retry, cache, parse) answering from mockTransport: no request leaves.
+    const tokens = ['t1', 't2'];
+    const mock = mockTransport([
+      {
+        method: 'GET',
+        path: '/mocked/books/:id',
+        reply: [{ status: 503 }, (req) => ({ body: { id: Number(req.params.id), title: 'Dune' } })],
+      },
+      {
+        method: 'PUT',
+        path: '/mocked/books/:id',
+        reply: (req) => (req.headers.authorization === 'Bearer t2' ? { body: req.body } : { status: 401 }),
+      },
+      { path: '/mocked/slow', reply: { timeout: true } },
+    ]);
+    const mocked = createSync()
+      .use(headers({ 'x-app': 'shelf' }))
+      .use(auth(() => tokens.shift() ?? 'none'))
+      .use(retry({ minDelay: 1, maxDelay: 2 }))
+      .replace('transport', mock);
+    const MockedBook = Backbone.Model.extend({ urlRoot: '/mocked/books', sync: mocked });
+    const book = new MockedBook({ id: 4 });
+    await book.fetch({ cache: true, cacheScope: 'user' });
+    const hit = new MockedBook({ id: 4 });
+    const xhr = hit.fetch({ cache: true, cacheScope: 'user' }) as unknown as SyncHandle<unknown>;
+    await xhr;
+    await book.save({ title: 'Dune Messiah' });
+    const timedOut = await expectFailure((options) =>
+      mocked('read', { url: '/mocked/slow' }, { ...options, timeout: 50 }),
+    );
+    return {
+      title: book.get('title'),
+      cacheStatus: xhr.cacheStatus,
+      calls: mock.calls.map(
+        (call) => `${call.method} ${call.path} ${call.headers.authorization} ${call.headers['x-app']}`,
+      ),
+      timedOut: (timedOut.rejected as Json).textStatus,
+    };
   },
 
   async revalidated() {
