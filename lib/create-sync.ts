@@ -1,5 +1,6 @@
 import { CallContext } from './context';
 import { SyncError } from './errors';
+import { supersedeRead } from './latest';
 import { buildRequest } from './request';
 import { settleFailure, settleSuccess } from './settle';
 import { MiddlewareStack, renderOnion, type Pipeline } from './stack';
@@ -120,6 +121,7 @@ function runCall(sync: Instance, method: SyncMethod, model: SyncModel, options: 
     ctx.abort(new SyncError('ERR_CANCELED', 'Canceled by beforeSend', { method: request.method, url: request.url }));
   } else {
     linkSignal(ctx, options.signal);
+    if (options.latest === true && method === 'read') supersedeRead(model, xhr);
     if (!ctx.aborted) void run(ctx, pipeline);
   }
   options.xhr = xhr;

@@ -217,6 +217,11 @@ export interface SyncOptions {
    * own `stale-while-revalidate` allows. @default false
    */
   staleWhileRevalidate?: boolean;
+  /**
+   * Latest wins: this read aborts the read of the same model or collection still in flight (which settles as
+   * 'abort' without touching it). With the `latest()` step every read does; `false` opts a call out.
+   */
+  latest?: boolean;
   /** The cache key of this read, used as it is (no prefix added). @default sync.cacheKey(ctx), else the request key */
   cacheKey?: string;
   /**

@@ -11,6 +11,8 @@ export type { DedupeOptions } from './dedupe';
 export { logger } from './logger';
 export type { LoggerOptions, LogEntry } from './logger';
 export { auth } from './auth';
+export { latest } from './latest';
+export type { LatestOptions } from './latest';
 export type { AuthOptions } from './auth';
 
 // The toolkit every step author gets, the built-in steps included.
