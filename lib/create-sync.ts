@@ -1,5 +1,6 @@
 import { CallContext } from './context';
 import { SyncError } from './errors';
+import { addValidators } from './if-modified';
 import { supersedeRead } from './latest';
 import { buildRequest } from './request';
 import { settleFailure, settleSuccess } from './settle';
@@ -112,6 +113,7 @@ function runCall(sync: Instance, method: SyncMethod, model: SyncModel, options: 
     options.middleware === undefined
       ? sync[STACK].pipeline()
       : sync[STACK].withRequestSteps(options.middleware).pipeline();
+  if (options.ifModified === true && request.method === 'GET') addValidators(sync, request);
   const ctx = new CallContext(sync, method, model, options, request);
   const xhr = ctx.xhr;
   ctx.starting = true;

@@ -1,6 +1,7 @@
 import { SyncError } from './errors';
 import type { CallContext } from './context';
 import type { CacheStatus } from './handle';
+import { rememberValidators } from './if-modified';
 
 /**
  * The one place a call's outcome reaches Backbone: the callbacks (in jQuery's order: success or
@@ -32,6 +33,15 @@ export function settleSuccess(ctx: CallContext): void {
   xhr.textStatus = textStatus;
   xhr.cacheStatus = cacheStatusOf(ctx);
   options.res = { status: response.status, headers: response.headers };
+  if (options.ifModified === true && response.status >= 200 && response.status < 300) {
+    rememberValidators(ctx.sync, ctx.request, response);
+  }
+  // A 304 has no body: Backbone's success must leave the model or collection as it is (Backbone issue 3412:
+  // `reset` with nothing emptied the collection, and a custom `parse` of nothing can throw); 'sync' still fires.
+  if (response.status === 304 && ctx.method === 'read') {
+    options.reset = false;
+    options.parse = false;
+  }
 
   let thrown: unknown;
   let threw = false;

@@ -218,6 +218,12 @@ export interface SyncOptions {
    */
   staleWhileRevalidate?: boolean;
   /**
+   * jQuery's `ifModified`: send the `ETag` / `Last-Modified` this URL last answered with; an unchanged resource
+   * answers 304, the call succeeds with textStatus 'notmodified' and the model or collection is left as it is
+   * (its 'sync' event still fires). @default false
+   */
+  ifModified?: boolean;
+  /**
    * Latest wins: this read aborts the read of the same model or collection still in flight (which settles as
    * 'abort' without touching it). With the `latest()` step every read does; `false` opts a call out.
    */
