@@ -13,10 +13,11 @@ export type SyncErrorCode =
   | 'ERR_TOO_MANY_REDIRECTS'
   | 'ERR_INVALID_REQUEST'
   | 'ERR_MIDDLEWARE'
-  | 'ERR_CACHE';
+  | 'ERR_CACHE'
+  | 'ERR_CONFLICT';
 
 /** jQuery's textStatus values for a failed call. */
-export type FailureTextStatus = 'error' | 'timeout' | 'abort' | 'parsererror' | 'canceled';
+export type FailureTextStatus = 'error' | 'timeout' | 'abort' | 'parsererror' | 'canceled' | 'conflict';
 
 const TEXT_STATUS: Record<SyncErrorCode, FailureTextStatus> = {
   ERR_HTTP: 'error',
@@ -31,6 +32,8 @@ const TEXT_STATUS: Record<SyncErrorCode, FailureTextStatus> = {
   ERR_MIDDLEWARE: 'error',
   // Never fails a call: only handed to `onCacheError`.
   ERR_CACHE: 'error',
+  // A 412 to a write that `concurrency()` made conditional: someone else changed the model first.
+  ERR_CONFLICT: 'conflict',
 };
 
 export interface SyncErrorDetails {
@@ -82,7 +85,7 @@ export class SyncError extends Error {
 
   /** jQuery's errorThrown: the status text for HTTP errors, else the message. */
   get errorThrown(): string {
-    return this.code === 'ERR_HTTP' ? this.statusText : this.message;
+    return this.code === 'ERR_HTTP' || this.code === 'ERR_CONFLICT' ? this.statusText : this.message;
   }
 
   getResponseHeader(name: string): string | null {

@@ -12,6 +12,7 @@ export { logger } from './logger';
 export type { LoggerOptions, LogEntry } from './logger';
 export { auth } from './auth';
 export { latest } from './latest';
+export { concurrency } from './concurrency';
 export type { LatestOptions } from './latest';
 export type { AuthOptions } from './auth';
 
