@@ -6,7 +6,9 @@ import type { SyncError } from './errors';
 import type { SyncHandle } from './handle';
 import type { FleetOptions, NearCacheOptions } from './cache/fleet';
 
-export type { FleetOptions, NearCacheOptions };
+import type { ProgressEvent } from './progress';
+
+export type { FleetOptions, NearCacheOptions, ProgressEvent };
 
 /**
  * A Node `http.Agent` or `https.Agent`, typed by its shape so that browser apps, which have no
@@ -217,6 +219,11 @@ export interface SyncOptions {
    * own `stale-while-revalidate` allows. @default false
    */
   staleWhileRevalidate?: boolean;
+  /**
+   * Upload and download progress, `{ direction, loaded, total }`, as bytes go (also the model's 'progress'
+   * event, for its listeners). @example model.save(null, { progress: (e) => bar.set(e.loaded / e.total) })
+   */
+  progress?: (event: ProgressEvent) => void;
   /**
    * jQuery's `ifModified`: send the `ETag` / `Last-Modified` this URL last answered with; an unchanged resource
    * answers 304, the call succeeds with textStatus 'notmodified' and the model or collection is left as it is

@@ -3,6 +3,7 @@ import { abortReason, onAbort } from '../lib/context';
 import { SyncError } from '../lib/errors';
 import { isCredentialHeader } from '../lib/credentials';
 import { framingHeaderIn, framingHeaderMessage } from '../lib/header-names';
+import { progressReporter, type ProgressEvent } from '../lib/progress';
 import { maskUrl } from '../lib/redact';
 import { unsupportedSchemeReason } from '../lib/url-scheme';
 import { wireUrl } from '../lib/wire-url';
@@ -71,7 +72,15 @@ function send(ctx: SyncContext, url: string, agent: Agent | false, mayRetry: boo
       req.on('redirect', () => dropCredentialsAcrossOrigins(ctx, req, url));
       req.on('request', () => onUnaskedUpgrade(req, () => stop(unexpectedUpgrade(ctx))));
     }
-    if (request.body !== undefined) req.send(request.body);
+    const report = progressReporter(ctx);
+    // Node's superagent reports an upload only for a Buffer body, and no download: both are counted here.
+    if (request.body !== undefined) {
+      if (report && RUNTIME === 'node') {
+        // As a Buffer, sent in counted chunks; superagent would JSON-encode a Buffer without an identity serializer.
+        req.serialize(sendAsIs as never).send(Buffer.from(request.body) as unknown as string);
+      } else req.send(request.body);
+    }
+    if (report) followProgress(req, report);
 
     let aborted = false;
     const stop = (error: SyncError) => {
@@ -128,6 +137,42 @@ class WireResponse implements SyncResponse {
     public headers: Headers,
     public text: string,
   ) {}
+}
+
+/** Reports upload and download progress: superagent's events, and in Node the response's own bytes. */
+function followProgress(req: OutgoingRequest, report: (event: ProgressEvent) => void): void {
+  type Reported = { direction: 'upload' | 'download'; loaded: number; total?: number | string };
+  req.on('progress', (event: Reported) => {
+    if (RUNTIME === 'node' && event.direction !== 'upload') return;
+    report({ direction: event.direction, loaded: event.loaded, total: totalOf(event.total) });
+  });
+  if (RUNTIME !== 'node') return;
+  type Incoming = {
+    headers: Record<string, string | undefined>;
+    on(event: 'data', fn: (chunk: { length: number }) => void): void;
+  };
+  req.on('request', () => {
+    (req as unknown as { req?: { on(event: 'response', fn: (res: Incoming) => void): void } }).req?.on(
+      'response',
+      (res) => {
+        const total = totalOf(res.headers['content-length']);
+        let loaded = 0;
+        res.on('data', (chunk) => {
+          loaded += chunk.length;
+          report({ direction: 'download', loaded, total });
+        });
+      },
+    );
+  });
+}
+
+function sendAsIs(body: unknown): unknown {
+  return body;
+}
+
+function totalOf(value: number | string | undefined): number | undefined {
+  const total = Number(value);
+  return value !== undefined && Number.isFinite(total) && total >= 0 ? total : undefined;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);

@@ -179,6 +179,26 @@ if (!existsSync(CHROMIUM)) {
       await passed('cache');
     });
 
+    it('reports a 5 MB upload and download as progress, on the option and as the model’s event', async () => {
+      const result = await run('progress');
+      const uploads = (result.viaOption as Array<{ direction: string; loaded: number; total: number }>).filter(
+        (event) => event.direction === 'upload',
+      );
+      const downloads = result.downloads as Array<{ direction: string; loaded: number }>;
+      const sent = JSON.stringify({ id: 1, blob: 'x'.repeat(5 * 1024 * 1024) }).length;
+      expect(uploads.length).toBeGreaterThan(0);
+      for (let i = 1; i < uploads.length; i++) expect(uploads[i].loaded).toBeGreaterThanOrEqual(uploads[i - 1].loaded);
+      expect(uploads.at(-1)).toMatchObject({ loaded: sent, total: sent });
+      expect(result.sameOnModel).toBe(true);
+      expect(downloads.length).toBeGreaterThan(0);
+      for (let i = 1; i < downloads.length; i++)
+        expect(downloads[i].loaded).toBeGreaterThanOrEqual(downloads[i - 1].loaded);
+      expect(downloads.every((event) => event.direction === 'download')).toBe(true);
+      expect(downloads.at(-1)!.loaded).toBeGreaterThanOrEqual(sent);
+      expect(result.size).toBe(5 * 1024 * 1024);
+      await passed('progress');
+    });
+
     it('runs the app stack against mockTransport from backbone-super-sync/testing: no request leaves the page', async () => {
       const before = pageApi.requests.length;
       const result = await run('mocked');

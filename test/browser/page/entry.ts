@@ -97,6 +97,24 @@ const cases: Record<string, (arg: Json) => Promise<Json>> = {
     return { titles, outcomes: outcomes.filter((o) => o.cache !== null) };
   },
 
+  async progress() {
+    // 5 MB up and 5 MB down: the browser's XHR progress events, through options.progress and the model's event.
+    const book = new Book({ id: 1, blob: 'x'.repeat(5 * 1024 * 1024) });
+    const viaOption: Json[] = [];
+    const viaEvent: Json[] = [];
+    book.on('progress', (_model: unknown, event: Json) => viaEvent.push(event));
+    await book.save(null, { progress: (event: Json) => viaOption.push(event) });
+    const fresh = new Book({ id: 1 });
+    const downloads: Json[] = [];
+    await fresh.fetch({ progress: (event: Json) => downloads.push(event) });
+    return {
+      viaOption,
+      sameOnModel: JSON.stringify(viaEvent) === JSON.stringify(viaOption),
+      downloads,
+      size: (fresh.get('blob') as string).length,
+    };
+  },
+
   async mocked() {
     // The app's own stack (headers, auth, retry, cache, parse) answering from mockTransport: no request leaves.
     const tokens = ['t1', 't2'];
