@@ -88,6 +88,7 @@ describe('the tarball', () => {
       'dist/esm/index.d.mts',
       'dist/esm/index.mjs',
       'dist/esm/middleware.mjs',
+      'dist/esm/testing.mjs',
     ]);
     // Every source file ships compiled, with its types, and nothing else from the repository does.
     const sources = ['lib', 'middleware'].flatMap((folder) =>
