@@ -7,8 +7,9 @@ import type { SyncHandle } from './handle';
 import type { FleetOptions, NearCacheOptions } from './cache/fleet';
 
 import type { ProgressEvent } from './progress';
+import type { CacheSnapshot, SnapshotOptions } from './cache/snapshot';
 
-export type { FleetOptions, NearCacheOptions, ProgressEvent };
+export type { CacheSnapshot, FleetOptions, NearCacheOptions, ProgressEvent, SnapshotOptions };
 
 /**
  * A Node `http.Agent` or `https.Agent`, typed by its shape so that browser apps, which have no
@@ -421,4 +422,12 @@ export interface CacheControl {
   clear(): Promise<void>;
   /** Stops the near cache's listening connection (so a process can exit); the cache goes on without it. */
   close(): Promise<void>;
+  /**
+   * The cached reads this instance answered lately (the last 100), for the page a server renders: JSON-safe and
+   * safe inside a `<script>` (each entry is base64). Entries cached per user only with `includeUserEntries`.
+   * @example `<script>window.__BSS__ = ${JSON.stringify(renderSync.cache.snapshot())}</script>`
+   */
+  snapshot(options?: SnapshotOptions): CacheSnapshot;
+  /** Loads a snapshot into this instance's store, keyed as this instance keys its reads; resolves with how many. */
+  hydrate(snapshot: unknown): Promise<number>;
 }

@@ -1,7 +1,8 @@
 import { abortReason } from '../lib/context';
 import { isCredentialHeader } from '../lib/credentials';
 import { copyError, SyncError } from '../lib/errors';
-import { encodeEntry, fitsIn, policyObjectOf, type CacheEntry } from '../lib/cache/entry';
+import { decodeEntry, encodeEntry, fitsIn, policyObjectOf, type CacheEntry } from '../lib/cache/entry';
+import { recordRead } from '../lib/cache/snapshot';
 import { missesOf, storeOf, usedStateOf, type SharedResponse } from '../lib/cache/instance';
 import { credentialOf, plainReadKey, readKey, userSuffix } from '../lib/cache/keys';
 import {
@@ -37,6 +38,8 @@ export type CacheOutcome = 'hit' | 'revalidated' | 'stale' | 'miss' | 'shared' |
 interface ReadPlan {
   /** The key the entry lives under (a fleet key carries its URL's hash tag). */
   key: string;
+  /** The URL as sent. */
+  url: string;
   base: string;
   request: PolicyRequest;
   cacheTime: CacheTime;
@@ -107,29 +110,30 @@ async function cachedRead(ctx: SyncContext, next: Next): Promise<void> {
   }
   const now = Date.now();
   // The common hit: no Vary, no directive in the request, within the freshness the policy gave when storing.
+  const url = wireUrl(ctx.request);
   if (found && !directives && found.freshUntil > now) {
     if (sync.cacheEarlyRefresh && refreshesEarly(found, now)) {
       request = policyRequest('GET', ctx.request.headers, leaveOut);
-      const plan: ReadPlan = { key, base, request, cacheTime, grace, shared: scope !== 'user', state, fleet };
+      const plan: ReadPlan = { key, url, base, request, cacheTime, grace, shared: scope !== 'user', state, fleet };
       const object = policyObjectOf(found);
       if (object) refreshInBackground(ctx, next, plan, found, CachePolicy.fromObject(object));
     }
-    return answer(ctx, found, 'hit');
+    return answer(ctx, { key, url, shared: scope !== 'user' }, found, 'hit');
   }
   request ??= policyRequest('GET', ctx.request.headers, leaveOut);
-  const plan: ReadPlan = { key, base, request, cacheTime, grace, shared: scope !== 'user', state, fleet };
+  const plan: ReadPlan = { key, url, base, request, cacheTime, grace, shared: scope !== 'user', state, fleet };
   const object = found && policyObjectOf(found);
   const entry = object ? found : undefined;
   let policy: CachePolicy | undefined;
   if (entry && object) {
     policy = CachePolicy.fromObject(object);
     const verdict = policy.evaluateRequest(request);
-    if (verdict.response && !verdict.revalidation) return answer(ctx, entry, 'hit');
+    if (verdict.response && !verdict.revalidation) return answer(ctx, plan, entry, 'hit');
     // The response's own stale-while-revalidate, or the call's wish within the entry's grace.
     const allowed = verdict.response !== undefined && verdict.revalidation?.synchronous === false;
     if (allowed || (options.staleWhileRevalidate === true && usableWhenStale(policy, request))) {
       refreshInBackground(ctx, next, plan, entry, policy);
-      return answer(ctx, entry, 'stale');
+      return answer(ctx, plan, entry, 'stale');
     }
   }
   await fetchThroughCache(ctx, next, plan, entry, policy);
@@ -180,15 +184,17 @@ async function fetchThroughCache(
     shared = await waitWithFallback(ctx, ticket, entry);
   } catch (error) {
     if (entry && policy && staleIfError(ctx, error) && usableWhenStale(policy, plan.request)) {
-      return answer(ctx, entry, 'stale');
+      return answer(ctx, plan, entry, 'stale');
     }
     // Each caller gets its own error object: one that a handler changes must not change the others'.
     throw !ticket.leader && error instanceof SyncError && abortReason(ctx) !== error ? copyError(error) : error;
   }
   // Every waiter holds the same entry object: each decodes its own body from the text.
-  if (shared.entry) return answer(ctx, shared.entry, shared.entryOutcome, true);
+  if (shared.entry) return answer(ctx, plan, shared.entry, shared.entryOutcome, true);
   ctx.response = ticket.leader ? leaderResponse(shared) : followerResponse(ctx, shared);
   ctx.state.cache = (ticket.leader ? 'miss' : 'shared') satisfies CacheOutcome;
+  const stored = shared.stored === undefined ? undefined : decodeEntry(shared.stored);
+  if (stored) recordRead(ctx, plan.key, stored, !plan.shared, plan.url);
 }
 
 /**
@@ -291,7 +297,7 @@ async function fetchShared(
       response = await runShared(ctx, next, signal);
     }
     const shared = sharedOf(ctx, response);
-    storeAnswer(ctx, plan, response, shared.parsedAsJSON, generation, Date.now() - started);
+    shared.stored = storeAnswer(ctx, plan, response, shared.parsedAsJSON, generation, Date.now() - started);
     return shared;
   } finally {
     if (lease instanceof Lease) lease.release();
@@ -368,11 +374,11 @@ function storeAnswer(
   generation: number,
   delta: number,
   policy = makePolicy(plan.request, response, plan.cacheTime, plan.shared),
-): void {
-  if (plan.cacheTime !== 'http' && plan.cacheTime <= 0) return;
-  if (!isStorable(policy, response) || !plan.state.current(plan.base, generation)) return;
+): string | undefined {
+  if (plan.cacheTime !== 'http' && plan.cacheTime <= 0) return undefined;
+  if (!isStorable(policy, response) || !plan.state.current(plan.base, generation)) return undefined;
   const ttl = storeSeconds(policy, plan.cacheTime, plan.grace);
-  if (!(ttl > 0)) return;
+  if (!(ttl > 0)) return undefined;
   const fleet = plan.fleet;
   const meta = {
     storedAt: Date.now(),
@@ -384,9 +390,10 @@ function storeAnswer(
     policy: policy.toObject(),
   };
   const entry = encodeEntry(response, storedHeaders(response.headers), parsedAsJSON, meta);
-  if (!fitsIn(entry, ctx.sync.cacheMaxEntryBytes)) return;
+  if (!fitsIn(entry, ctx.sync.cacheMaxEntryBytes)) return undefined;
   if (fleet) plan.state.writeFleet(ctx, fleet.keys, plan.base, entry, ttl, fleet.generation);
   else plan.state.write(ctx, plan.key, plan.base, entry, ttl, generation);
+  return entry;
 }
 
 /**
@@ -412,18 +419,38 @@ function sharedOf(ctx: SyncContext, response: SyncResponse): SharedResponse {
     parsedAsJSON: isJSONBody(ctx, response),
     entry: undefined,
     entryOutcome: 'shared',
+    stored: undefined,
   };
 }
 
 /** Every caller answers from `entry` (each decodes its own body from it). */
 function sharedOfEntry(entry: CacheEntry, entryOutcome: 'revalidated' | 'shared'): SharedResponse {
   const { status, headers, text } = entry;
-  return { status, statusText: '', headers, text, body: undefined, parsedAsJSON: false, entry, entryOutcome };
+  return {
+    status,
+    statusText: '',
+    headers,
+    text,
+    body: undefined,
+    parsedAsJSON: false,
+    entry,
+    entryOutcome,
+    stored: undefined,
+  };
 }
 
-function answer(ctx: SyncContext, entry: CacheEntry, outcome: CacheOutcome, shared = false): void {
+function answer(ctx: SyncContext, plan: RecordedAs, entry: CacheEntry, outcome: CacheOutcome, shared = false): void {
   ctx.response = entryResponse(ctx, entry, shared);
   ctx.state.cache = outcome;
+  recordRead(ctx, plan.key, entry, !plan.shared, plan.url);
+}
+
+/** What a read is recorded under for `sync.cache.snapshot()`. */
+interface RecordedAs {
+  key: string;
+  url: string;
+  /** False for an entry kept per user. */
+  shared: boolean;
 }
 
 /** The leader's own parse made `body` for it; the headers are copied, as every caller gets its own. */

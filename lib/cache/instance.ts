@@ -4,6 +4,7 @@ import { wireUrl } from '../wire-url';
 import type { CacheEntry } from './entry';
 import { plainReadKey } from './keys';
 import { memoryStore, type MemoryStore } from './memory-store';
+import { hydratedEntries, takeSnapshot, type SnapshotOptions } from './snapshot';
 import { existingStateOf, stateOf, urlBase, type StoreState } from './store-state';
 
 /** A miss's answer as every caller that waited for it may copy it. */
@@ -19,6 +20,8 @@ export interface SharedResponse {
   entry: CacheEntry | undefined;
   /** How `entry` came: 'revalidated' or 'shared'. */
   entryOutcome: 'revalidated' | 'shared';
+  /** The entry text this answer was stored as, if it was. */
+  stored: string | undefined;
 }
 
 interface InstanceCache {
@@ -82,6 +85,19 @@ export function cacheControl(sync: SyncInstance): CacheControl {
     },
     async close() {
       await usedStateOf(sync)?.close();
+    },
+    snapshot(options?: SnapshotOptions) {
+      return takeSnapshot(sync, options);
+    },
+    async hydrate(snapshot: unknown) {
+      const state = stateOf(storeOf(sync), sync);
+      const entries = hydratedEntries(sync, snapshot, { generation: state.currentGeneration(), origin: state.origin });
+      await Promise.all(
+        entries.map(({ key, url, entry, ttlSeconds }) =>
+          state.writeHydrated(sync, key, urlBase(url), entry, ttlSeconds),
+        ),
+      );
+      return entries.length;
     },
   };
 }

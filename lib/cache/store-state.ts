@@ -118,6 +118,12 @@ export class StoreState {
     return this.lastWriteOf(base).generation;
   }
 
+  /** Stores an entry a snapshot brought (`sync.cache.hydrate()`): no call is behind it. */
+  writeHydrated(sync: SyncInstance, key: string, base: string, entry: string, ttlSeconds: number): Promise<unknown> {
+    this.index.add(base, key);
+    return this.attempt(sync, undefined, 'set', key, () => this.adapter.set(key, entry, ttlSeconds));
+  }
+
   /** Whether an answer fetched under `generation` may still be stored. */
   current(base: string, generation: number): boolean {
     return this.lastWriteOf(base).generation <= generation;

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createSync as createNodeSync } from '../../lib/index';
 import { BooksApi, type BooksRequest } from '../helpers/books-api';
 import { bundlePage, type PageBundle } from './page/bundle';
 
@@ -197,6 +198,42 @@ if (!existsSync(CHROMIUM)) {
       expect(downloads.at(-1)!.loaded).toBeGreaterThanOrEqual(sent);
       expect(result.size).toBe(5 * 1024 * 1024);
       await passed('progress');
+    });
+
+    it('loads a server render’s cache snapshot embedded in the page: the same reads make no request', async () => {
+      // The server side, in Node: a render with three cached reads, one body holding </script>.
+      pageApi.books.set(2, { id: 2, title: '</script><script>window.pwned = 1</script>', author: 'Lem' });
+      const render = createNodeSync();
+      for (const path of ['/books/1', '/books/2', '/books']) {
+        await render('read', { url: `${pageApi.origin}${path}` }, { cache: true });
+      }
+      const snapshot = JSON.stringify(render.cache.snapshot());
+      pageApi.serve(
+        '/hydrate.html',
+        'text/html; charset=utf-8',
+        `<!doctype html><html><body><table><tbody></tbody></table><script>window.__BSS_SNAPSHOT__ = ${snapshot};</script>` +
+          '<script src="/bundle.js"></script></body></html>',
+      );
+      const before = pageApi.requests.filter((r) => r.path.startsWith('/books')).length;
+      const hydratePage = await context.newPage();
+      try {
+        await hydratePage.goto(`${pageApi.origin}/hydrate.html`);
+        await hydratePage.waitForFunction(() => window.bss !== undefined);
+        const result = await hydratePage.evaluate(() => window.bss.run('hydrated', {}));
+        expect(result).toEqual({
+          loaded: 3,
+          reads: [
+            { title: 'Dune', cacheStatus: 'hit' },
+            { title: '</script><script>window.pwned = 1</script>', cacheStatus: 'hit' },
+            { titles: ['Dune', '</script><script>window.pwned = 1</script>'], cacheStatus: 'hit' },
+          ],
+          scriptTagsInPage: 2,
+        });
+        expect(await hydratePage.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+        expect(pageApi.requests.filter((r) => r.path.startsWith('/books')).length).toBe(before);
+      } finally {
+        await hydratePage.close();
+      }
     });
 
     it('runs the app stack against mockTransport from backbone-super-sync/testing: no request leaves the page', async () => {

@@ -70,6 +70,11 @@ export class BooksApi {
     ]);
   }
 
+  /** Serves `body` at `path` from now on (a page made after the server started). */
+  serve(path: string, type: string, body: string): void {
+    this.options.files = { ...this.options.files, [path]: [type, body] };
+  }
+
   /** The requests to `path` (any query), in order. */
   seen(path: string): BooksRequest[] {
     return this.requests.filter((request) => request.path === path);

@@ -97,6 +97,26 @@ const cases: Record<string, (arg: Json) => Promise<Json>> = {
     return { titles, outcomes: outcomes.filter((o) => o.cache !== null) };
   },
 
+  async hydrated() {
+    // A page a server rendered: its snapshot is in the page; the same reads here are served from it.
+    const browserSync = createSync();
+    const loaded = await browserSync.cache.hydrate(
+      (window as unknown as { __BSS_SNAPSHOT__: unknown }).__BSS_SNAPSHOT__,
+    );
+    const HydratedBook = Backbone.Model.extend({ urlRoot: `${location.origin}/books`, sync: browserSync });
+    const reads: Json[] = [];
+    for (const id of [1, 2]) {
+      const book = new HydratedBook({ id });
+      const xhr = book.fetch({ cache: true }) as unknown as SyncHandle<unknown>;
+      await xhr;
+      reads.push({ title: book.get('title'), cacheStatus: xhr.cacheStatus });
+    }
+    const list = browserSync('read', { url: `${location.origin}/books` }, { cache: true });
+    const listed = (await list) as Json[];
+    reads.push({ titles: listed.map((book) => book.title), cacheStatus: list.cacheStatus });
+    return { loaded, reads, scriptTagsInPage: document.querySelectorAll('script').length };
+  },
+
   async progress() {
     // 5 MB up and 5 MB down: the browser's XHR progress events, through options.progress and the model's event.
     const book = new Book({ id: 1, blob: 'x'.repeat(5 * 1024 * 1024) });
