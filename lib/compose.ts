@@ -38,7 +38,7 @@ export function compose(steps: readonly NamedStep[]): Pipeline {
     const { name, middleware } = steps[i];
     if (middleware.reentrant === true) {
       closeRun();
-      run.unshift(reentrantStep(middleware, inner ?? DONE));
+      run.unshift(reentrantStep(name, middleware, inner ?? DONE));
     } else {
       run.unshift(guardedStep(name, middleware));
     }
@@ -48,10 +48,27 @@ export function compose(steps: readonly NamedStep[]): Pipeline {
 }
 
 /** Ends its koa-compose run: instead of koa's `next`, it gets the composed rest of the stack, to run at will. */
-function reentrantStep(middleware: Middleware, rest: Pipeline): KoaStep {
+function reentrantStep(name: string, middleware: Middleware, rest: Pipeline): KoaStep {
   return function reentrant(ctx) {
-    return Promise.resolve(middleware(ctx, (other?: SyncContext) => rest(other ?? ctx)));
+    const running = Promise.resolve(middleware(ctx, (other?: SyncContext) => rest(other ?? ctx)));
+    return ctx.state.timings === undefined ? running : timed(ctx, name, running);
   };
+}
+
+/**
+ * When a step asked for them (`ctx.state.timings = {}`: `tracing()`, `logger({ timings: true })`), the time of each
+ * step from its start until its promise settles, steps inside it included, in ms; repeated runs (retries) add up.
+ */
+function timed(ctx: SyncContext, name: string, running: Promise<void>): Promise<void> {
+  const timings = ctx.state.timings as Record<string, number>;
+  const started = performance.now();
+  const record = () => {
+    timings[name] = (timings[name] ?? 0) + (performance.now() - started);
+  };
+  return running.then(record, (error: unknown) => {
+    record();
+    throw error;
+  });
 }
 
 /** koa-compose's "next() called multiple times", restated with the name of the step that did it. */
@@ -67,10 +84,12 @@ function guardedStep(name: string, middleware: Middleware): KoaStep {
     throw error;
   };
   return function step(ctx, next) {
+    let running: Promise<void>;
     try {
-      return Promise.resolve(middleware(ctx, next)).catch(rename);
+      running = Promise.resolve(middleware(ctx, next)).catch(rename);
     } catch (error) {
       return Promise.reject(error);
     }
+    return ctx.state.timings === undefined ? running : timed(ctx, name, running);
   };
 }

@@ -21,7 +21,8 @@ export function runShared(ctx: SyncContext, next: Next, signal: AbortSignal, hea
     xhr: ctx.xhr,
     request: { ...ctx.request, headers: { ...ctx.request.headers, ...headers } },
     response: undefined,
-    state: {},
+    // The first caller's step timings go on through the shared request (tracing, logger({ timings })).
+    state: ctx.state.timings === undefined ? {} : { timings: ctx.state.timings },
     signal: controller.signal,
     // Each caller bounds its own wait; the shared request ends when the last one leaves.
     deadline: Infinity,

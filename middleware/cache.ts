@@ -1,7 +1,7 @@
 import { abortReason } from '../lib/context';
 import { isCredentialHeader } from '../lib/credentials';
 import { copyError, SyncError } from '../lib/errors';
-import { decodeEntry, encodeEntry, fitsIn, policyObjectOf, type CacheEntry } from '../lib/cache/entry';
+import { decodeEntry, encodeEntry, fitsIn, type CacheEntry } from '../lib/cache/entry';
 import { recordRead } from '../lib/cache/snapshot';
 import { missesOf, storeOf, usedStateOf, type SharedResponse } from '../lib/cache/instance';
 import { credentialOf, plainReadKey, readKey, userSuffix } from '../lib/cache/keys';
@@ -10,6 +10,7 @@ import {
   hasValidator,
   isStorable,
   makePolicy,
+  policyObjectOf,
   policyRequest,
   requestForbidsStoring,
   storedHeaders,

@@ -13,6 +13,8 @@ export type { LoggerOptions, LogEntry } from './logger';
 export { auth } from './auth';
 export { latest } from './latest';
 export { concurrency } from './concurrency';
+export { tracing } from './tracing';
+export type { TracingOptions, OpenTelemetryApi } from './tracing';
 export type { LatestOptions } from './latest';
 export type { AuthOptions } from './auth';
 

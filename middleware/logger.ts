@@ -22,6 +22,8 @@ export interface LogEntry {
   cache: CacheStatus;
   /** Retries made by a `retry()` step inside this one (`ctx.state.retries`). */
   retries: number;
+  /** Each step's ms, steps inside it included, when `timings` is on (or another step records them). */
+  timings: Record<string, number> | undefined;
   /** The failure's code, when the call failed. */
   error: string | undefined;
   /** The request headers, with every credential's and secret's value replaced by '[redacted]'. */
@@ -45,6 +47,11 @@ export interface LoggerOptions {
    * @default access_token, refresh_token, id_token, token, api_key, apikey, key, code, signature, sig, password, passwd, secret, client_secret
    */
   sensitiveParams?: readonly string[];
+  /**
+   * Records each step's time (`ctx.state.timings`, ms from its start until it settled, steps inside it
+   * included) and appends them to the line: `timings=cache:3.1ms,parse:2.9ms,transport:2.8ms`. @default false
+   */
+  timings?: boolean;
 }
 
 /**
@@ -56,6 +63,8 @@ export interface LoggerOptions {
 export function logger(options: LoggerOptions = {}): Middleware {
   if (options === null || typeof options !== 'object') throw new TypeError('logger() takes an options object');
   const { log = console.log, format = formatLine, secrets = [], sensitiveParams = DEFAULT_SENSITIVE_PARAMS } = options;
+  const { timings = false } = options;
+  if (typeof timings !== 'boolean') throw new TypeError('logger(): timings must be true or false');
   if (typeof log !== 'function') throw new TypeError('logger(): log must be a function (line) => void');
   if (typeof format !== 'function') throw new TypeError('logger(): format must be a function (entry) => string');
   if (!Array.isArray(secrets) || !secrets.every((name) => typeof name === 'string' && name !== '')) {
@@ -70,6 +79,7 @@ export function logger(options: LoggerOptions = {}): Middleware {
   let warned = false;
   const step: Middleware = async function logger(ctx, next) {
     const started = performance.now();
+    if (timings) ctx.state.timings ??= {};
     let failure: unknown;
     try {
       await next();
@@ -107,7 +117,9 @@ function entryOf(
   const headers: Headers = {};
   for (const name in request.headers) headers[name] = isSecret(name) ? REDACTED : request.headers[name];
   const retries = ctx.state.retries;
+  const timings = ctx.state.timings as Record<string, number> | undefined;
   return {
+    timings,
     method: request.method,
     url,
     status: response?.status ?? (failure instanceof SyncError ? failure.status : 0),
@@ -128,9 +140,15 @@ function cacheOutcome(ctx: SyncContext): CacheStatus {
 
 function formatLine(entry: LogEntry): string {
   const outcome = entry.error === undefined ? '' : ` ${entry.error}`;
+  const timings = entry.timings
+    ? ' timings=' +
+      Object.entries(entry.timings)
+        .map(([name, ms]) => `${name}:${ms.toFixed(1)}ms`)
+        .join(',')
+    : '';
   return (
     `${entry.method} ${entry.url} ${entry.status}${outcome} ${entry.duration}ms ` +
-    `cache=${entry.cache} retries=${entry.retries}`
+    `cache=${entry.cache} retries=${entry.retries}${timings}`
   );
 }
 

@@ -1,6 +1,11 @@
 import { utf8Length } from '../runtime';
 import type { Headers, SyncResponse } from '../types';
-import type { PolicyObject } from './policy';
+
+/**
+ * An http-cache-semantics policy as `toObject()` gives it (its type is the library's; kept opaque here so
+ * that the package's public types need none of the library's).
+ */
+export type StoredPolicy = object;
 
 /** Bumped whenever the stored shape changes: entries of another version are misses. */
 export const ENTRY_VERSION = 2;
@@ -37,7 +42,7 @@ export interface EntryMeta {
   storedAt: number;
   generation: number;
   origin: string;
-  policy: PolicyObject;
+  policy: StoredPolicy;
   freshUntil: number;
   delta: number;
 }
@@ -126,24 +131,8 @@ export function fitsIn(entry: string, maxBytes: number): boolean {
   return utf8Length(entry) <= maxBytes;
 }
 
-function isHeaders(value: unknown): value is Headers {
+export function isHeaders(value: unknown): value is Headers {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   for (const name in value) if (typeof (value as Record<string, unknown>)[name] !== 'string') return false;
   return true;
-}
-
-/** The entry's policy, or undefined when its text is not one (a corrupt entry). */
-export function policyObjectOf(entry: CacheEntry): PolicyObject | undefined {
-  try {
-    const policy: unknown = JSON.parse(entry.policy);
-    return isPolicyObject(policy) ? policy : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isPolicyObject(value: unknown): value is PolicyObject {
-  if (value === null || typeof value !== 'object') return false;
-  const policy = value as Record<string, unknown>;
-  return policy.v === 1 && typeof policy.t === 'number' && isHeaders(policy.resh) && typeof policy.rescc === 'object';
 }

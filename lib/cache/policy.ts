@@ -1,5 +1,6 @@
 import CachePolicy from 'http-cache-semantics';
 import type { Headers, SyncResponse } from '../types';
+import { isHeaders, type CacheEntry } from './entry';
 
 /** How long a cached read is fresh: the app's seconds (1.1.1's meaning), or `'http'`: what the response says. */
 export type CacheTime = number | 'http';
@@ -142,4 +143,20 @@ export function storeSeconds(policy: CachePolicy, cacheTime: CacheTime, grace: n
   const windows = Math.max(0, policy.timeToLive() / 1000 - freshFor);
   const fresh = cacheTime === 'http' ? freshFor : freshFor > 0 ? cacheTime : 0;
   return fresh + Math.max(grace, windows);
+}
+
+/** The entry's policy, or undefined when its text is not one (a corrupt entry). */
+export function policyObjectOf(entry: CacheEntry): PolicyObject | undefined {
+  try {
+    const policy: unknown = JSON.parse(entry.policy);
+    return isPolicyObject(policy) ? policy : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isPolicyObject(value: unknown): value is PolicyObject {
+  if (value === null || typeof value !== 'object') return false;
+  const policy = value as Record<string, unknown>;
+  return policy.v === 1 && typeof policy.t === 'number' && isHeaders(policy.resh) && typeof policy.rescc === 'object';
 }

@@ -1,4 +1,5 @@
-import { decodeEntry, encodeEntry, fitsIn, policyObjectOf, type EntryMeta } from '../../../lib/cache/entry';
+import { decodeEntry, encodeEntry, fitsIn, type EntryMeta } from '../../../lib/cache/entry';
+import { policyObjectOf } from '../../../lib/cache/policy';
 import { makePolicy, policyRequest, storedHeaders } from '../../../lib/cache/policy';
 import type { SyncResponse } from '../../../lib/types';
 
