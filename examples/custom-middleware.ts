@@ -2,25 +2,23 @@
  * Registering your own steps: name them, place them, declare where they must sit, and print the stack.
  * Run: npx tsx examples/custom-middleware.ts
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Backbone from 'backbone';
 import { createSync, type Middleware } from '../lib/index';
+import { mockTransport } from '../lib/testing/index';
 import { runMain } from './run-main';
 
-async function startApi(): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id: 1, title: 'Dune', tenant: req.headers['x-tenant'] ?? null }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
-
 async function main() {
-  const server = await startApi();
-  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const sync = createSync();
+  // No server needed to show the stack: mockTransport answers in place of the network.
+  const api = 'http://api.test';
+  const sync = createSync().replace(
+    'transport',
+    mockTransport([
+      {
+        path: '/books/:id',
+        reply: (req) => ({ body: { id: 1, title: 'Dune', tenant: req.headers['x-tenant'] ?? null } }),
+      },
+    ]),
+  );
 
   // 1. A named function: the step is called after it ('timing').
   sync.use(async function timing(ctx, next) {
@@ -67,7 +65,6 @@ async function main() {
   sync.remove('wire-log');
   await book.fetch();
   console.log(`after remove('wire-log'): steps: ${sync.steps().join(' > ')}`);
-  server.close();
 }
 
 runMain(main);
