@@ -1,5 +1,5 @@
 import { maskUrl } from './redact';
-import type { Headers, HttpMethod } from './types';
+import type { Headers, HttpMethod } from './http-types';
 
 /** Stable codes for every way a call can fail. */
 export type SyncErrorCode =

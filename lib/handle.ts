@@ -1,5 +1,5 @@
 import { formatHeaders, type SyncError } from './errors';
-import type { Headers } from './types';
+import type { Headers } from './http-types';
 
 /** What the handle needs of its call: implemented by the call's context. */
 export interface HandleOwner {

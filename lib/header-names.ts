@@ -1,4 +1,4 @@
-import type { Headers } from './types';
+import type { Headers } from './http-types';
 
 // RFC 9110 section 5.1: a field name is a token.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

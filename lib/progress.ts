@@ -1,13 +1,7 @@
+import type { ProgressEvent } from './http-types';
 import type { SyncContext, SyncModel } from './types';
 
-/** One step of an upload or a download (`options.progress` and the model's 'progress' event get it). */
-export interface ProgressEvent {
-  direction: 'upload' | 'download';
-  /** Bytes sent or received so far. */
-  loaded: number;
-  /** All the bytes, when known (a Content-Length), else undefined. */
-  total: number | undefined;
-}
+export type { ProgressEvent };
 
 type Evented = SyncModel & {
   _events?: Record<string, unknown>;

@@ -1,13 +1,25 @@
 import { SyncError } from './errors';
-import type { CallContext } from './context';
-import type { CacheStatus } from './handle';
+import type { CacheStatus, SyncHandle } from './handle';
 import { rememberValidators } from './if-modified';
+import type { SyncContext } from './types';
+
+/**
+ * What settling needs of a call (its context, as lib/context.ts makes it): stated here so that settle.ts
+ * and context.ts do not import each other.
+ */
+export interface SettlingCall extends SyncContext {
+  readonly xhr: SyncHandle<unknown>;
+  settled: boolean;
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+  unlinkSignal: (() => void) | undefined;
+}
 
 /**
  * The one place a call's outcome reaches Backbone: the callbacks (in jQuery's order: success or
  * error, then complete) and the returned promise. Each function settles a call at most once.
  */
-export function settleSuccess(ctx: CallContext): void {
+export function settleSuccess(ctx: SettlingCall): void {
   if (ctx.settled) return;
   const response = ctx.response;
   if (!response) {
@@ -62,7 +74,7 @@ export function settleSuccess(ctx: CallContext): void {
   else ctx.resolve(response.body);
 }
 
-export function settleFailure(ctx: CallContext, error: SyncError): void {
+export function settleFailure(ctx: SettlingCall, error: SyncError): void {
   if (ctx.settled) return;
   ctx.settled = true;
   unlinkSignal(ctx);
@@ -115,7 +127,7 @@ export function settleFailure(ctx: CallContext, error: SyncError): void {
  * model's options), so the handle must not keep the call alive: its context, the request, the model and
  * superagent's objects would all be promoted to the old generation with it.
  */
-function unlinkSignal(ctx: CallContext): void {
+function unlinkSignal(ctx: SettlingCall): void {
   ctx.xhr.owner = undefined;
   if (ctx.unlinkSignal) {
     ctx.unlinkSignal();

@@ -4,12 +4,10 @@
  */
 import type { SyncError } from './errors';
 import type { SyncHandle } from './handle';
-import type { FleetOptions, NearCacheOptions } from './cache/fleet';
+import type { CacheSnapshot, FleetOptions, NearCacheOptions, SnapshotOptions } from './cache/options';
+import type { Headers, HttpMethod, ProgressEvent } from './http-types';
 
-import type { ProgressEvent } from './progress';
-import type { CacheSnapshot, SnapshotOptions } from './cache/snapshot';
-
-export type { CacheSnapshot, FleetOptions, NearCacheOptions, ProgressEvent, SnapshotOptions };
+export type { CacheSnapshot, FleetOptions, Headers, HttpMethod, NearCacheOptions, ProgressEvent, SnapshotOptions };
 
 /**
  * A Node `http.Agent` or `https.Agent`, typed by its shape so that browser apps, which have no
@@ -23,9 +21,6 @@ export interface HttpAgent {
 /** The five methods Backbone hands to `sync`. */
 export type SyncMethod = 'create' | 'read' | 'update' | 'patch' | 'delete';
 
-/** The HTTP verbs they map to (`emulateHTTP` turns PUT, PATCH and DELETE into POST). */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
 /** What `sync` needs of a Backbone model or collection. */
 export interface SyncModel {
   url?: string | (() => string);
@@ -34,9 +29,6 @@ export interface SyncModel {
   collection?: SyncModel;
   [key: string]: unknown;
 }
-
-/** A header set: names are matched case-insensitively; the built-in steps write them in lower case. */
-export type Headers = Record<string, string>;
 
 /**
  * The request as the steps see it. The sync entry builds it synchronously from the model and

@@ -1,22 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import { randomSecret, sha256Hex, utf8Length } from '../runtime';
+import type { FleetOptions, NearCacheOptions } from './options';
 import type { FleetCommands } from './stores';
 
-/** How the processes that share one Redis coordinate (`cacheFleet`). */
-export interface FleetOptions {
-  /** A write through any process invalidates every process's entries of its URLs (a generation per URL). */
-  invalidation: boolean;
-  /** One process per cold key fetches; the others wait for its entry (a Redis lease). */
-  lock: boolean;
-  /** Milliseconds a lease lasts unless its holder renews it (it does, while its fetch runs). */
-  lease: number;
-  /** Milliseconds a process waits for another's fetch before it fetches itself (within the call's deadline). */
-  lockWait: number;
-  /** Seconds a URL's generation is kept after its last write; entries never outlive it. */
-  generationTtl: number;
-  /** Hot entries refresh before they expire, with a probability rising as expiry nears (XFetch). */
-  earlyRefresh: boolean;
-}
+export type { FleetOptions, NearCacheOptions };
 
 export const DEFAULT_FLEET: Readonly<FleetOptions> = {
   invalidation: true,
@@ -26,16 +13,6 @@ export const DEFAULT_FLEET: Readonly<FleetOptions> = {
   generationTtl: 7 * 24 * 3600,
   earlyRefresh: true,
 };
-
-/** An in-process tier in front of Redis (`nearCache`), kept coherent by pub/sub. */
-export interface NearCacheOptions {
-  /** Entries kept. @default 1000 */
-  max: number;
-  /** Bytes kept (keys and values). @default 10485760 (10 MB) */
-  maxBytes: number;
-  /** Seconds an entry is kept: the bound on staleness when invalidation messages are lost. @default 5 */
-  ttl: number;
-}
 
 export const DEFAULT_NEAR_CACHE: Readonly<NearCacheOptions> = { max: 1000, maxBytes: 10 * 1024 * 1024, ttl: 5 };
 

@@ -2,22 +2,10 @@ import { LRUCache } from 'lru-cache';
 import { isCredentialHeader } from '../credentials';
 import type { Headers, SyncContext, SyncInstance, SyncRequest } from '../types';
 import { encodeEntry, type CacheEntry } from './entry';
+import type { CacheSnapshot, SnapshotOptions } from './options';
 import { requestKey } from './request-key';
 
-/** What `sync.cache.snapshot()` returns: JSON-safe, and safe inside a `<script>` (every entry is base64). */
-export interface CacheSnapshot {
-  v: 1;
-  entries: string[];
-}
-
-export interface SnapshotOptions {
-  /**
-   * Include the entries cached per user (`cacheScope: 'user'`). Only for a page made for that user: their
-   * answers go into the page. Reads that bypassed the cache (credentials, no scope) are never in it.
-   * @default false
-   */
-  includeUserEntries?: boolean;
-}
+export type { CacheSnapshot, SnapshotOptions };
 
 /** One cached read as a snapshot carries it: the request as the browser will send it, and the entry. */
 interface SnapshotEntry {
