@@ -26,4 +26,30 @@ export default tseslint.config(
       '@typescript-eslint/no-empty-function': 'off',
     },
   },
+  {
+    // The built-in steps use the public step toolkit only, as a step written outside the package would.
+    files: ['middleware/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '../lib/*',
+                '!../lib/toolkit',
+                '!../lib/types',
+                '!../lib/cache',
+                '../lib/cache/*',
+                '!../lib/cache/step',
+              ],
+              message:
+                'middleware/ imports the core only through lib/toolkit.ts (the public step toolkit) and lib/types.ts.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,8 +1,5 @@
-import { SyncError } from '../lib/errors';
-import { untilAborted } from '../lib/signal';
+import { SyncError, untilAborted, markCredentialHeader, FRAMING_HEADERS, isHeaderName } from '../lib/toolkit';
 import type { Middleware, SyncContext } from '../lib/types';
-import { markCredentialHeader } from '../lib/credentials';
-import { FRAMING_HEADERS, isHeaderName } from '../lib/header-names';
 import { assignHeaders } from './headers';
 
 export interface AuthOptions {

@@ -1,4 +1,4 @@
-import { SyncError } from '../lib/errors';
+import { SyncError } from '../lib/toolkit';
 import type { Middleware, SyncContext, SyncModel } from '../lib/types';
 
 type Evented = SyncModel & { trigger?: (event: string, ...args: unknown[]) => unknown };

@@ -1,10 +1,13 @@
-import { requestKey } from '../lib/cache/request-key';
-import { credentialOf } from '../lib/cache/keys';
-import { abortReason } from '../lib/context';
-import { copyError, SyncError } from '../lib/errors';
-import { InFlight } from '../lib/in-flight';
-import { sha256Hex } from '../lib/runtime';
-import { copyResponse, runShared } from '../lib/shared-request';
+import {
+  requestKey,
+  credentialHash,
+  abortReason,
+  copyError,
+  SyncError,
+  InFlight,
+  copyResponse,
+  runShared,
+} from '../lib/toolkit';
 import type { Middleware, SyncResponse } from '../lib/types';
 
 export interface DedupeOptions {
@@ -48,9 +51,9 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
       if (status >= 200 && status < 300) generation++;
       return;
     }
-    const credential = credentialOf(ctx);
+    const credential = credentialHash(ctx);
     let key = requestKey(ctx, { prefix: 'dedupe:', ignore: ignore ?? ctx.sync.cacheIgnoreHeaders }) + ':' + generation;
-    if (credential !== undefined) key += ':' + sha256Hex(credential);
+    if (credential !== undefined) key += ':' + credential;
     const ticket = inFlight.join(key, (signal) => runShared(ctx, next, signal));
     ctx.state.dedupe = ticket.leader ? 'leader' : 'shared';
     try {

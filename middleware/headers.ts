@@ -1,5 +1,4 @@
-import { SyncError } from '../lib/errors';
-import { FRAMING_HEADERS, framingHeaderMessage, isHeaderName } from '../lib/header-names';
+import { SyncError, FRAMING_HEADERS, framingHeaderMessage, isHeaderName } from '../lib/toolkit';
 import type { Headers, Middleware, SyncContext } from '../lib/types';
 
 type HeaderSource = Headers | ((ctx: SyncContext) => Headers);

@@ -19,4 +19,4 @@ export type { LatestOptions } from './latest';
 export type { AuthOptions } from './auth';
 
 // The toolkit every step author gets, the built-in steps included.
-export { markCredentialHeader, isCredentialHeader, credentialHeadersOf } from '../lib/credentials';
+export * from '../lib/toolkit';

@@ -1,4 +1,4 @@
-import { abortOn, supersedeRead } from '../lib/latest';
+import { abortOn, supersedeRead } from '../lib/toolkit';
 import type { Middleware } from '../lib/types';
 
 export interface LatestOptions {

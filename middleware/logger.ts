@@ -1,9 +1,13 @@
-import { SyncError } from '../lib/errors';
-import { isCredentialHeader } from '../lib/credentials';
-import type { CacheStatus } from '../lib/handle';
-import { cacheStatusOf } from '../lib/settle';
-import { wireUrl } from '../lib/wire-url';
-import { DEFAULT_SENSITIVE_PARAMS, maskUrl, REDACTED } from '../lib/redact';
+import {
+  SyncError,
+  isCredentialHeader,
+  type CacheStatus,
+  cacheStatusOf,
+  wireUrl,
+  DEFAULT_SENSITIVE_PARAMS,
+  maskUrl,
+  REDACTED,
+} from '../lib/toolkit';
 import type { Headers, HttpMethod, Middleware, SyncContext } from '../lib/types';
 
 /** What one call looks like to `format`. */

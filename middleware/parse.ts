@@ -1,4 +1,4 @@
-import { SyncError } from '../lib/errors';
+import { decodeBody, SyncError } from '../lib/toolkit';
 import type { Middleware, SyncContext, SyncResponse } from '../lib/types';
 
 /**
@@ -18,25 +18,6 @@ export function parse(): Middleware {
     }
     throw httpError(ctx, response);
   };
-}
-
-/** The body of a 2xx/304 response as this call wants it (also the cache's decoder for its entries). */
-export function decodeBody(
-  ctx: SyncContext,
-  response: Pick<SyncResponse, 'status' | 'statusText' | 'text' | 'headers'>,
-): unknown {
-  const { status, text } = response;
-  if (text === '' || status === 204 || status === 205 || status === 304) return undefined;
-  if (ctx.options.dataType === 'text') return text;
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new SyncError('ERR_PARSE', (cause as Error).message, {
-      ...describe(ctx, response),
-      statusText: response.statusText,
-      cause,
-    });
-  }
 }
 
 function httpError(ctx: SyncContext, response: SyncResponse): SyncError {

@@ -1,5 +1,4 @@
-import { SyncError } from '../lib/errors';
-import { sleep } from '../lib/signal';
+import { SyncError, sleep } from '../lib/toolkit';
 import type { Middleware, SyncContext, SyncMethod } from '../lib/types';
 
 export interface RetryDecision {

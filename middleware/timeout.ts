@@ -1,4 +1,4 @@
-import { SyncError } from '../lib/errors';
+import { SyncError } from '../lib/toolkit';
 import type { Middleware, SyncContext } from '../lib/types';
 
 /**

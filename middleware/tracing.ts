@@ -1,7 +1,4 @@
-import { SyncError } from '../lib/errors';
-import { maskUrl } from '../lib/redact';
-import { cacheStatusOf } from '../lib/settle';
-import { wireUrl } from '../lib/wire-url';
+import { SyncError, maskUrl, cacheStatusOf, wireUrl } from '../lib/toolkit';
 import type { Middleware, SyncContext } from '../lib/types';
 
 /**

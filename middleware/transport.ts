@@ -1,12 +1,18 @@
-import superagent from 'superagent';
-import { abortReason, onAbort } from '../lib/context';
-import { SyncError } from '../lib/errors';
-import { isCredentialHeader } from '../lib/credentials';
-import { framingHeaderIn, framingHeaderMessage } from '../lib/header-names';
-import { progressReporter, type ProgressEvent } from '../lib/progress';
-import { maskUrl } from '../lib/redact';
-import { unsupportedSchemeReason } from '../lib/url-scheme';
-import { wireUrl } from '../lib/wire-url';
+import {
+  abortReason,
+  onAbort,
+  SyncError,
+  isCredentialHeader,
+  framingHeaderIn,
+  framingHeaderMessage,
+  progressReporter,
+  type ProgressEvent,
+  maskUrl,
+  unsupportedSchemeReason,
+  wireUrl,
+} from '../lib/toolkit';
+// The one step at the Node/browser boundary: Node's agent and sockets, or the browser's XHR.
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import {
   defaultAgent,
   dropIdleSockets,
@@ -17,6 +23,7 @@ import {
   statusTextOf,
   type Agent,
 } from '../lib/runtime';
+import superagent from 'superagent';
 import type { Headers, Middleware, SyncContext, SyncResponse } from '../lib/types';
 
 interface RawResponse {

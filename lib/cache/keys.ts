@@ -1,6 +1,6 @@
 import { requestKey } from './request-key';
 import { isCredentialHeader } from '../credentials';
-import { hmacSha256Hex, randomSecret } from '../runtime';
+import { hmacSha256Hex, randomSecret, sha256Hex } from '../runtime';
 import type { Headers, SyncContext, SyncInstance, SyncRequest } from '../types';
 
 export const DEFAULT_TOKEN_HEADERS: readonly string[] = ['x-access-token', 'x-auth-token', 'x-api-key'];
@@ -20,6 +20,12 @@ export function credentialOf(ctx: SyncContext): string | undefined {
     if (isCredentialHeader(ctx, name)) (found ??= []).push(`${name.toLowerCase()}=${value}`);
   }
   return found?.sort().join('\n');
+}
+
+/** A sha256 of the call's credentials (see `credentialOf`), to key by them without holding them; undefined when none. */
+export function credentialHash(ctx: SyncContext): string | undefined {
+  const credential = credentialOf(ctx);
+  return credential === undefined ? undefined : sha256Hex(credential);
 }
 
 /** The suffix of a `cacheScope: 'user'` key: an HMAC, so the key tells nothing about the credential. */

@@ -1,0 +1,108 @@
+import type { ServerResponse } from 'node:http';
+import { createSync, type Middleware, type SyncResponse } from '../../lib/index';
+// Only the package's public middleware entry: what a step written outside the package can use.
+import {
+  abortReason,
+  copyError,
+  copyResponse,
+  credentialHash,
+  InFlight,
+  requestKey,
+  runShared,
+  SyncError,
+} from '../../middleware/index';
+import { sendJSON, TestServer } from '../helpers/test-server';
+
+/** A third party's version of dedupe(): identical reads in flight share one request. */
+function sharedReads(): Middleware {
+  const inFlight = new InFlight<SyncResponse>();
+  const step: Middleware = async function sharedReads(ctx, next) {
+    if (ctx.request.method !== 'GET') return next();
+    const key = requestKey(ctx, { prefix: 'shared:' }) + (credentialHash(ctx) ?? '');
+    const ticket = inFlight.join(key, (signal) => runShared(ctx, next, signal));
+    try {
+      ctx.response = copyResponse(await ticket.wait(ctx));
+    } catch (error) {
+      throw !ticket.leader && error instanceof SyncError && abortReason(ctx) !== error ? copyError(error) : error;
+    }
+  };
+  step.order = { after: ['parse'], reason: 'each caller parses its own copy' };
+  step.reentrant = true;
+  return step;
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(() => server.close());
+
+let counter = 0;
+function heldRoute() {
+  const path = `/toolkit-${++counter}`;
+  const held: ServerResponse[] = [];
+  server.route(path, (_req, res) => void held.push(res));
+  const count = () => server.requests.filter((request) => request.path === path).length;
+  return { url: server.url(path), held, count };
+}
+
+const until = async (test: () => boolean) => {
+  for (let i = 0; i < 500 && !test(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+};
+
+describe('a shared-request step built on the public toolkit only passes the exactly-once tests of dedupe()', () => {
+  test('20 identical reads: one request, each caller its own body, one success callback each', async () => {
+    const route = heldRoute();
+    const sync = createSync().use(sharedReads());
+    const successes: number[] = [];
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      sync('read', { url: route.url }, { success: () => successes.push(i) }),
+    );
+    await until(() => route.held.length === 1);
+    sendJSON(route.held[0], { tags: ['a'] });
+    const bodies = (await Promise.all(calls)) as Array<{ tags: string[] }>;
+    expect(route.count()).toBe(1);
+    expect(successes.sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+    bodies[0].tags.push('changed');
+    expect(bodies[1]).toEqual({ tags: ['a'] });
+  });
+
+  test("one caller's abort ends its call only; a failure reaches every caller once, each with its own error", async () => {
+    const route = heldRoute();
+    const sync = createSync().use(sharedReads());
+    const aborted = sync('read', { url: route.url });
+    const kept = sync('read', { url: route.url });
+    await until(() => route.held.length === 1);
+    aborted.abort();
+    await expect(aborted).rejects.toMatchObject({ textStatus: 'abort' });
+    sendJSON(route.held[0], { ok: true });
+    await expect(kept).resolves.toEqual({ ok: true });
+
+    const failing = heldRoute();
+    const errors = Array.from({ length: 3 }, () =>
+      sync('read', { url: failing.url }).catch((error: SyncError) => error),
+    );
+    await until(() => failing.held.length === 1);
+    sendJSON(failing.held[0], { error: 'down' }, 503);
+    const failures = await Promise.all(errors);
+    expect(failures.map((error) => (error as SyncError).status)).toEqual([503, 503, 503]);
+    expect(new Set(failures).size).toBe(3);
+    // The next read starts afresh.
+    const again = sync('read', { url: failing.url });
+    await until(() => failing.held.length === 2);
+    sendJSON(failing.held[1], { back: true });
+    await expect(again).resolves.toEqual({ back: true });
+  });
+
+  test('two users never share: credentials are part of the key', async () => {
+    const route = heldRoute();
+    const sync = createSync().use(sharedReads());
+    const alice = sync('read', { url: route.url }, { headers: { authorization: 'Bearer alice' } });
+    const bob = sync('read', { url: route.url }, { headers: { authorization: 'Bearer bob' } });
+    await until(() => route.held.length === 2);
+    sendJSON(route.held[0], { who: 1 });
+    sendJSON(route.held[1], { who: 2 });
+    await Promise.all([alice, bob]);
+    expect(route.count()).toBe(2);
+  });
+});
