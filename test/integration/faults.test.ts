@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { until } from '../helpers/wait';
 import net from 'node:net';
 import { createSync } from '../../lib/index';
 import type { SyncInstance } from '../../lib/index';
@@ -410,10 +411,4 @@ describe('load', () => {
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(condition: () => boolean, ms = 3000) {
-  const end = Date.now() + ms;
-  while (!condition() && Date.now() < end) await sleep(10);
-  expect(condition()).toBe(true);
 }

@@ -12,6 +12,7 @@ import {
   SyncError,
 } from '../../middleware/index';
 import { sendJSON, TestServer } from '../helpers/test-server';
+import { until } from '../helpers/wait';
 
 /** A third party's version of dedupe(): identical reads in flight share one request. */
 function sharedReads(): Middleware {
@@ -45,10 +46,6 @@ function heldRoute() {
   const count = () => server.requests.filter((request) => request.path === path).length;
   return { url: server.url(path), held, count };
 }
-
-const until = async (test: () => boolean) => {
-  for (let i = 0; i < 500 && !test(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-};
 
 describe('a shared-request step built on the public toolkit only passes the exactly-once tests of dedupe()', () => {
   test('20 identical reads: one request, each caller its own body, one success callback each', async () => {

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { createSync, SyncError } from '../../lib/index';
 import { dedupe } from '../../middleware/index';
 import { TestServer, sendJSON } from '../helpers/test-server';
+import { until } from '../helpers/wait';
 
 /** Holds a route's responses until released, and records which ones the client gave up on. */
 function heldRoute(server: TestServer, path: string) {
@@ -22,11 +23,6 @@ function heldRoute(server: TestServer, path: string) {
       for (const res of held.splice(0)) sendJSON(res, body, status);
     },
   };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!condition()) throw new Error('condition not met within 5 s');
 }
 
 describe('dedupe() setup', () => {
