@@ -3,7 +3,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import type { SyncConfig } from '../../lib/index';
 import type { WorkerCommand, WorkerInit } from '../fixtures/fleet-worker';
-import { describeWithRedis, REDIS_PORT, runPrefix } from '../helpers/redis';
+import { describeWithRedis, freePort, OwnRedis, REDIS_PORT, runPrefix } from '../helpers/redis';
 import { canStartCluster, LocalRedisCluster } from '../helpers/redis-cluster';
 import { sendJSON, TestServer } from '../helpers/test-server';
 
@@ -237,6 +237,50 @@ describeWithRedis('many processes, one Redis (127.0.0.1:6379)', () => {
   fleetSuite('ioredis', single, 'ioredis');
   nearCacheSuite('redis (node-redis v5)', single, 'redis');
   nearCacheSuite('ioredis', single, 'ioredis');
+});
+
+describeWithRedis('many processes, a Redis stopped and restarted mid-run', () => {
+  test.each(['redis', 'ioredis'] as const)(
+    '%s: every read settles once, from the network while Redis is down',
+    async (client) => {
+      const own = new OwnRedis(await freePort());
+      await own.start();
+      const route = slowRoute(0, 'restart');
+      const workers = await startFleet(2, () => ({
+        client,
+        nodes: [{ host: '127.0.0.1', port: own.port }],
+        config: {
+          cachePrefix: runPrefix(`restart-${client}`),
+          cacheBreaker: { failures: 2, cooldown: 100 },
+          onCacheError: () => {},
+        },
+      }));
+      try {
+        await Promise.all(workers.map((worker) => worker.read(route.url, 10)));
+        const before = route.gets();
+        await own.stop();
+        const during = await Promise.all(workers.map((worker) => worker.read(route.url, 10)));
+        // Each of the 20 reads settled once, with a body (from the network: the cache is down).
+        expect(during.flatMap((read) => read.results)).toHaveLength(20);
+        for (const read of during)
+          for (const result of read.results) expect(result.body).toMatchObject({ n: expect.any(Number) });
+        expect(route.gets()).toBeGreaterThan(before);
+        await own.start();
+        // Back: within a few tries a read is stored and the next one in the other process is a hit.
+        let hit = false;
+        for (let i = 0; i < 50 && !hit; i++) {
+          await workers[0].read(route.url);
+          hit = (await workers[1].read(route.url)).results[0].cacheStatus === 'hit';
+          if (!hit) await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        expect(hit).toBe(true);
+      } finally {
+        await Promise.all(workers.map((worker) => worker.exit()));
+        await own.stop();
+      }
+    },
+    60_000,
+  );
 });
 
 describe('many processes, one Redis Cluster of three masters (started by this suite)', () => {
