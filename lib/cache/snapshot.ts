@@ -21,26 +21,56 @@ interface SnapshotEntry {
   policy: string;
 }
 
-/** The reads an instance answered through its cache lately: what its snapshot is made of. */
-const RECORDED = 100;
-const recordings = new WeakMap<SyncInstance, LRUCache<string, SnapshotEntry>>();
+/** A read as recorded: what the snapshot needs, gathered cheaply (every hit records one); sorted out when taken. */
+interface Recorded {
+  entry: Pick<CacheEntry, 'status' | 'headers' | 'text' | 'encoding' | 'freshUntil' | 'delta' | 'policy'>;
+  url: string;
+  user: boolean;
+  /** The request's headers and its credential marks, filtered when the snapshot is taken. */
+  ctx: Pick<SyncContext, 'sync'> & { request: Pick<SyncRequest, 'headers' | 'credentialHeaders'> };
+}
 
-/**
- * Remembers a cached read of `ctx.sync` for its snapshot: the request without its credentials and the
- * headers left out of keys (the browser keys what is left), and the entry.
- */
+/** The reads an instance answered through its cache lately (by count and by bytes): what its snapshot is made of. */
+const RECORDED = 100;
+const RECORDED_BYTES = 4 * 1024 * 1024;
+const recordings = new WeakMap<SyncInstance, LRUCache<string, Recorded>>();
+
+/** Remembers a cached read of `ctx.sync` for its snapshot. */
 export function recordRead(ctx: SyncContext, key: string, entry: CacheEntry, user: boolean, url: string): void {
   let recorded = recordings.get(ctx.sync);
-  if (!recorded) recordings.set(ctx.sync, (recorded = new LRUCache({ max: RECORDED })));
+  if (!recorded) {
+    recorded = new LRUCache({
+      max: RECORDED,
+      maxSize: RECORDED_BYTES,
+      sizeCalculation: (read) => read.entry.text.length + read.entry.policy.length + 256,
+    });
+    recordings.set(ctx.sync, recorded);
+  }
+  const { headers, credentialHeaders } = ctx.request;
+  // The fields, not the entry: its parsed body belongs to the caller.
+  const { status, headers: responseHeaders, text, encoding, freshUntil, delta, policy } = entry;
+  recorded.set(key, {
+    entry: { status, headers: responseHeaders, text, encoding, freshUntil, delta, policy },
+    url,
+    user,
+    ctx: { sync: ctx.sync, request: { headers, credentialHeaders } },
+  });
+}
+
+/**
+ * The request without its credentials and the headers left out of keys (the browser keys what is left), and
+ * the entry, as a snapshot carries them.
+ */
+function snapshotEntry({ entry, url, user, ctx }: Recorded): SnapshotEntry {
   const headers: Headers = {};
   const ignored = ctx.sync.cacheIgnoreHeaders;
   for (const name in ctx.request.headers) {
     const lower = name.toLowerCase();
     const value = ctx.request.headers[name];
-    if (value === undefined || ignored.includes(lower) || isCredentialHeader(ctx, lower)) continue;
+    if (value === undefined || ignored.includes(lower) || isCredentialHeader(ctx as SyncContext, lower)) continue;
     headers[lower] = value;
   }
-  recorded.set(key, {
+  return {
     url,
     headers,
     user,
@@ -51,15 +81,15 @@ export function recordRead(ctx: SyncContext, key: string, entry: CacheEntry, use
     freshUntil: entry.freshUntil,
     delta: entry.delta,
     policy: entry.policy,
-  });
+  };
 }
 
 export function takeSnapshot(sync: SyncInstance, options: SnapshotOptions = {}): CacheSnapshot {
   if (options === null || typeof options !== 'object') throw new TypeError('snapshot() takes an options object');
   const entries: string[] = [];
-  for (const entry of recordings.get(sync)?.values() ?? []) {
-    if (entry.user && options.includeUserEntries !== true) continue;
-    entries.push(toBase64(JSON.stringify(entry)));
+  for (const recorded of recordings.get(sync)?.values() ?? []) {
+    if (recorded.user && options.includeUserEntries !== true) continue;
+    entries.push(toBase64(JSON.stringify(snapshotEntry(recorded))));
   }
   return { v: 1, entries };
 }

@@ -95,7 +95,8 @@ async function cachedRead(ctx: SyncContext, next: Next): Promise<void> {
   let key = readKey(ctx);
   if (credential !== undefined) key += userSuffix(sync, credential);
   const state = stateOf(storeOf(sync), sync);
-  const base = urlBase(wireUrl(ctx.request));
+  const url = wireUrl(ctx.request);
+  const base = urlBase(url);
 
   const fleetOptions = state.fleetOf(ctx);
   let fleet: ReadPlan['fleet'];
@@ -111,7 +112,6 @@ async function cachedRead(ctx: SyncContext, next: Next): Promise<void> {
   }
   const now = Date.now();
   // The common hit: no Vary, no directive in the request, within the freshness the policy gave when storing.
-  const url = wireUrl(ctx.request);
   if (found && !directives && found.freshUntil > now) {
     if (sync.cacheEarlyRefresh && refreshesEarly(found, now)) {
       request = policyRequest('GET', ctx.request.headers, leaveOut);
