@@ -83,6 +83,40 @@ export class CallContext implements SyncContext, HandleOwner {
 }
 
 /**
+ * A context for work no single call owns (one request several callers share): the request copied, the
+ * given signal, no deadline of its own (each caller bounds its own wait), a handle nobody holds, and the
+ * call's options without its callbacks, handle and signal. No step inside can reach the first caller's
+ * callbacks, its handle or its abort. Made by the core, for `runShared` and the steps that share requests.
+ */
+export function detachedContext(
+  ctx: SyncContext,
+  controller: AbortController,
+  headers?: Record<string, string>,
+): SyncContext {
+  const options = { ...ctx.options };
+  for (const own of CALL_ONLY_OPTIONS) delete options[own];
+  return {
+    method: ctx.method,
+    model: ctx.model,
+    options,
+    sync: ctx.sync,
+    xhr: new SyncHandle(ignore),
+    request: { ...ctx.request, headers: { ...ctx.request.headers, ...headers } },
+    response: undefined,
+    // The first caller's step timings go on through the shared work (tracing, logger({ timings })).
+    state: ctx.state.timings === undefined ? {} : { timings: ctx.state.timings },
+    signal: controller.signal,
+    deadline: Infinity,
+    abort: (error) => controller.abort(error),
+  };
+}
+
+/** What belongs to one call only, and never to work it shares with others. */
+const CALL_ONLY_OPTIONS = ['success', 'error', 'complete', 'beforeSend', 'xhr', 'signal', 'context'] as const;
+
+function ignore(): void {}
+
+/**
  * Runs `listener` once with the reason if the call is aborted (`xhr.abort()`, `options.signal`, the
  * timeout), and returns the way to stop listening. The same as listening on `ctx.signal`, without
  * making an AbortSignal for the call's own context: the transport listens on every call.

@@ -1,9 +1,10 @@
+import { detachedContext } from './context';
 import { SyncError } from './errors';
 import type { Headers, Next, SyncContext, SyncResponse } from './types';
 
 /**
  * Runs the steps inside the current one for a request that several calls share (dedupe, a cache's
- * coalesced miss). They run on a context of their own whose signal is the shared task's `signal`
+ * coalesced miss). They run on a detached context (`detachedContext`) whose signal follows the shared task's `signal`
  * (aborted only when every caller has left), never on the first caller's: that caller's abort or
  * timeout must not cut the request the others wait for. Resolves with the response they set.
  * `headers` are added to the shared request only (a cache's revalidation validators).
@@ -13,21 +14,7 @@ export function runShared(ctx: SyncContext, next: Next, signal: AbortSignal, hea
   const follow = () => controller.abort(signal.reason);
   if (signal.aborted) follow();
   else signal.addEventListener('abort', follow, { once: true });
-  const shared: SyncContext = {
-    method: ctx.method,
-    model: ctx.model,
-    options: ctx.options,
-    sync: ctx.sync,
-    xhr: ctx.xhr,
-    request: { ...ctx.request, headers: { ...ctx.request.headers, ...headers } },
-    response: undefined,
-    // The first caller's step timings go on through the shared request (tracing, logger({ timings })).
-    state: ctx.state.timings === undefined ? {} : { timings: ctx.state.timings },
-    signal: controller.signal,
-    // Each caller bounds its own wait; the shared request ends when the last one leaves.
-    deadline: Infinity,
-    abort: (error) => controller.abort(error),
-  };
+  const shared = detachedContext(ctx, controller, headers);
   return new Promise<SyncResponse>((resolve, reject) => {
     const onAbort = () => reject(controller.signal.reason);
     if (controller.signal.aborted) return onAbort();

@@ -10,7 +10,7 @@ export { SyncError, copyError } from './errors';
 export type { SyncErrorCode, FailureTextStatus } from './errors';
 
 // The call's abort (`xhr.abort()`, `options.signal`, the deadline), heard without making an AbortSignal.
-export { onAbort, abortReason } from './context';
+export { onAbort, abortReason, detachedContext } from './context';
 // Waiting within the call: a pause that ends at the abort, and a promise raced against it.
 export { sleep, untilAborted } from './signal';
 

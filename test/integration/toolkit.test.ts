@@ -102,4 +102,23 @@ describe('a shared-request step built on the public toolkit only passes the exac
     await Promise.all([alice, bob]);
     expect(route.count()).toBe(2);
   });
+
+  test('the shared request runs on a detached context made by the core: no caller’s callbacks, handle or abort', async () => {
+    const route = heldRoute();
+    const seen: Array<{ success: unknown; xhr: unknown; deadline: number }> = [];
+    const inner: Middleware = (ctx, next) => {
+      seen.push({ success: ctx.options.success, xhr: ctx.xhr, deadline: ctx.deadline });
+      return next();
+    };
+    inner.order = { after: ['sharedReads'], reason: 'it looks at the shared request' };
+    const sync = createSync({ timeout: 5000 }).use(sharedReads()).use('inner', inner, { after: 'sharedReads' });
+    const first = sync('read', { url: route.url }, { success: () => {} });
+    await until(() => route.held.length === 1);
+    sendJSON(route.held[0], { ok: true });
+    await first;
+    expect(seen).toHaveLength(1);
+    expect(seen[0].success).toBeUndefined();
+    expect(seen[0].xhr).not.toBe(first);
+    expect(seen[0].deadline).toBe(Infinity);
+  });
 });
