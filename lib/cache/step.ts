@@ -178,7 +178,7 @@ async function fetchThroughCache(
   // The fetch runs on its own signal (as dedupe's does): one caller's abort or timeout does not cut
   // the request the others wait for; it is aborted only when every caller has left.
   const ticket = missesOf(ctx.sync).join(flightKey, (signal) =>
-    fetchShared(ctx, next, signal, plan, generation, conditional, policy),
+    fetchShared(ctx, next, signal, plan, generation, conditional, policy, entry),
   );
   let shared: SharedResponse;
   try {
@@ -256,7 +256,9 @@ function refreshInBackground(
   const ticket = missesOf(ctx.sync).join(flightKey, (signal) => {
     // Nobody waits for it, so its own deadline (the call's timeout) is what bounds it.
     const timer = limit > 0 ? setTimeout(() => ticket.leave(), limit) : undefined;
-    return fetchShared(ctx, next, signal, plan, generation, conditional, policy).finally(() => clearTimeout(timer));
+    return fetchShared(ctx, next, signal, plan, generation, conditional, policy, entry).finally(() =>
+      clearTimeout(timer),
+    );
   });
   if (!ticket.leader) ticket.leave();
   ticket.promise.catch(() => {});
@@ -274,6 +276,7 @@ async function fetchShared(
   generation: number,
   conditional: CacheEntry | undefined,
   policy: CachePolicy | undefined,
+  known: CacheEntry | undefined,
 ): Promise<SharedResponse> {
   const fleet = plan.fleet;
   let lease: Lease | 'held' | undefined;
@@ -282,9 +285,17 @@ async function fetchShared(
     if (lease === 'held') {
       // Another process fetches this key: its entry, once stored, answers here too; if it dies, its lease
       // lapses and this process takes over.
-      const waited = await waitForFleetEntry(ctx, plan, fleet, signal);
+      const waited = await waitForFleetEntry(ctx, plan, fleet, signal, known);
       if (waited instanceof Lease) lease = waited;
       else if (waited) return sharedOfEntry(waited, 'shared');
+    }
+    if (lease instanceof Lease) {
+      // Taken just as another process stored and let go: look once more before fetching.
+      const { entry: stored } = await plan.state.readFleet(ctx, fleet.keys, plan.base);
+      if (stored && isNewer(stored, known)) {
+        lease.release();
+        return sharedOfEntry(stored, 'shared');
+      }
     }
   }
   try {
@@ -316,18 +327,27 @@ async function waitForFleetEntry(
   plan: ReadPlan,
   fleet: NonNullable<ReadPlan['fleet']>,
   signal: AbortSignal,
+  known: CacheEntry | undefined,
 ): Promise<CacheEntry | Lease | undefined> {
   const left = ctx.deadline === Infinity ? Infinity : (ctx.deadline - Date.now()) * 0.8;
   const until = Date.now() + Math.min(fleet.options.lockWait, left);
   for (let pause = 10; Date.now() + pause < until && !signal.aborted; pause = Math.min(pause * 2, 100)) {
     await new Promise((resolve) => setTimeout(resolve, pause));
     const { entry } = await plan.state.readFleet(ctx, fleet.keys, plan.base);
-    if (entry) return entry;
+    if (entry && isNewer(entry, known)) return entry;
     const lease = await plan.state.lease(ctx, fleet.keys, fleet.options.lease);
     if (lease instanceof Lease) return lease;
     if (lease === undefined) return undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether `entry` was stored after the read that found `known` (or none): the stale entry being revalidated
+ * elsewhere is not an answer, the one another process just stored is.
+ */
+function isNewer(entry: CacheEntry, known: CacheEntry | undefined): boolean {
+  return known === undefined || entry.storedAt !== known.storedAt || entry.freshUntil > Date.now();
 }
 
 function flightKeyOf(plan: ReadPlan): string {
