@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import Backbone from 'backbone';
 import superagent from 'superagent';
-import type { Middleware, SyncInstance } from '../lib/index';
+import type { Middleware, SyncConfig, SyncInstance } from '../lib/index';
 import type { Call } from './measure';
 import { createSync, lib, runtime } from './package';
 import { ARTWORK } from './server';
@@ -71,6 +71,34 @@ async function cacheHitRow(origin: string, sync: SyncInstance, id: string, close
   const fetch = modelOn(sync, origin, id);
   await fetch({ cache: true }); // the one miss that fills the cache
   return { call: () => fetch({ cache: true }), expectsNoRequests: true, close };
+}
+
+/** Cache hits through the local Redis (`redis` client), under a key of this run only: other programs share it. */
+async function redisHitRow(origin: string, label: string, config: SyncConfig): Promise<ReadyRow | string> {
+  if (!cacheAvailable()) return CACHE_NA;
+  if (!(await redisAnswers())) return 'n/a (no Redis on 127.0.0.1:6379)';
+  const { createClient } = await import('redis');
+  const client = createClient({ socket: { host: '127.0.0.1', port: 6379, reconnectStrategy: false } });
+  client.on('error', () => {});
+  await client.connect();
+  const sync = createSync({ ...config, cacheClient: client });
+  return cacheHitRow(origin, sync, `bench-${label}-${process.pid}-${Date.now()}`, async () => {
+    await sync.cache.close();
+    await client.quit();
+  });
+}
+
+/** Reads of one entry kept past its freshness (`cacheGrace`), from the server's `collection` path. */
+async function staleEntryRow(origin: string, collection: 'etag' | 'flaky'): Promise<ReadyRow | string> {
+  if (!cacheAvailable()) return CACHE_NA;
+  const fetch = modelOn(
+    createSync({ defaultCacheTime: 'http', cacheGrace: 3600 }),
+    origin,
+    `${collection}${process.pid}`,
+    collection,
+  );
+  await fetch({ cache: true });
+  return { call: () => fetch({ cache: true }) };
 }
 
 export const ROWS: RowDefinition[] = [
@@ -197,68 +225,24 @@ export const ROWS: RowDefinition[] = [
   {
     id: '6b',
     label: 'v2 cache: true hits, Redis (redis client)',
-    async setup({ origin }) {
-      if (!cacheAvailable()) return CACHE_NA;
-      if (!(await redisAnswers())) return 'n/a (no Redis on 127.0.0.1:6379)';
-      const { createClient } = await import('redis');
-      const client = createClient({ socket: { host: '127.0.0.1', port: 6379, reconnectStrategy: false } });
-      client.on('error', () => {});
-      await client.connect();
-      const sync = createSync({ cacheClient: client });
-      // A key of this run only: other programs share this Redis.
-      return cacheHitRow(origin, sync, `bench-redis-${process.pid}-${Date.now()}`, async () => {
-        await client.quit();
-      });
-    },
+    setup: ({ origin }) => redisHitRow(origin, 'redis', {}),
   },
   {
     id: '6n',
     label: 'v2 cache: true hits, near cache in front of Redis',
-    async setup({ origin }) {
-      if (!cacheAvailable()) return CACHE_NA;
-      if (!(await redisAnswers())) return 'n/a (no Redis on 127.0.0.1:6379)';
-      const { createClient } = await import('redis');
-      const client = createClient({ socket: { host: '127.0.0.1', port: 6379, reconnectStrategy: false } });
-      client.on('error', () => {});
-      await client.connect();
-      const sync = createSync({ cacheClient: client, nearCache: { ttl: 60 } });
-      return cacheHitRow(origin, sync, `bench-near-${process.pid}-${Date.now()}`, async () => {
-        await sync.cache.close();
-        await client.quit();
-      });
-    },
+    setup: ({ origin }) => redisHitRow(origin, 'near', { nearCache: { ttl: 60 } }),
   },
   {
     id: '6r',
     label: 'v2 cache: stale entry revalidated by a 304, memory store',
-    async setup({ origin }) {
-      if (!cacheAvailable()) return CACHE_NA;
-      // Always stale (max-age=0) with an ETag: every call sends If-None-Match and answers from the entry.
-      const fetch = modelOn(
-        createSync({ defaultCacheTime: 'http', cacheGrace: 3600 }),
-        origin,
-        `r${process.pid}`,
-        'etag',
-      );
-      await fetch({ cache: true });
-      return { call: () => fetch({ cache: true }) };
-    },
+    // Always stale (max-age=0) with an ETag: every call sends If-None-Match and answers from the entry.
+    setup: ({ origin }) => staleEntryRow(origin, 'etag'),
   },
   {
     id: '6s',
     label: 'v2 cache: stale-if-error answer (the server says 503), memory store',
-    async setup({ origin }) {
-      if (!cacheAvailable()) return CACHE_NA;
-      // The first request of a /flaky/ path is a 200 with max-age=0; every later one a 503.
-      const fetch = modelOn(
-        createSync({ defaultCacheTime: 'http', cacheGrace: 3600 }),
-        origin,
-        `s${process.pid}`,
-        'flaky',
-      );
-      await fetch({ cache: true });
-      return { call: () => fetch({ cache: true }) };
-    },
+    // The first request of a /flaky/ path is a 200 with max-age=0; every later one a 503.
+    setup: ({ origin }) => staleEntryRow(origin, 'flaky'),
   },
   {
     id: '7',
