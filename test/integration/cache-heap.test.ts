@@ -1,19 +1,7 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
+import { runHeapFixture } from '../helpers/heap-fixture';
 
-const fixture = path.join(__dirname, '..', 'fixtures', 'cache-heap.ts');
-
-function run(reads: number): Promise<{ grownBytes: number; indexedKeys: number }> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', fixture, String(reads)],
-      { timeout: 240_000 },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
-    );
-  });
-}
+const run = (reads: number) =>
+  runHeapFixture<{ grownBytes: number; indexedKeys: number }>('cache-heap', [String(reads)]);
 
 describe('the cache stays within its bounds', () => {
   test('100,000 distinct cached reads through the default memory store grow the heap by less than 8 MB', async () => {

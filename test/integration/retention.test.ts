@@ -1,24 +1,11 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-
-const fixture = path.join(__dirname, '..', 'fixtures', 'retained-calls.ts');
+import { runHeapFixture } from '../helpers/heap-fixture';
 
 interface Retained {
   kept: number;
   counts: Record<string, number>;
 }
 
-function run(calls: number): Promise<Retained> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', fixture, String(calls)],
-      { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
-    );
-  });
-}
+const run = (calls: number) => runHeapFixture<Retained>('retained-calls', [String(calls)], 120_000);
 
 describe('a settled call is not retained by its handle', () => {
   test('10,000 settled model.fetch() handles kept by the app hold no call context, request or response object', async () => {
