@@ -22,29 +22,153 @@ import type {
 
 const STACK = Symbol('backbone-super-sync.stack');
 const VALUES = Symbol('backbone-super-sync.config');
+type ConfigValues = { [K in Exclude<keyof SyncConfig, 'agent'>]-?: SyncInstance[K] } & { agent: SyncInstance['agent'] };
 type Instance = SyncInstance & {
   [STACK]: MiddlewareStack;
-  [VALUES]: Record<string, unknown>;
+  [VALUES]: ConfigValues;
 };
 
 /**
  * Every configuration key as an own, enumerable accessor of the instance (so `{ ...sync }` shows them):
  * an assignment is checked and normalised exactly as `createSync()` does it, and throws the same TypeError.
+ * One getter per key, each its own function, so that reading `sync.timeout` on every call stays a plain
+ * named property load (one shared getter reading `values[key]` measured 3% of a cache hit).
  */
+class ConfigAccessors {
+  declare [VALUES]: ConfigValues;
+  get timeout() {
+    return this[VALUES].timeout;
+  }
+  set timeout(value) {
+    this[VALUES].timeout = configValue('timeout', value);
+  }
+  get headers() {
+    return this[VALUES].headers;
+  }
+  set headers(value) {
+    this[VALUES].headers = configValue('headers', value);
+  }
+  get cacheClient() {
+    return this[VALUES].cacheClient;
+  }
+  set cacheClient(value) {
+    this[VALUES].cacheClient = configValue('cacheClient', value);
+  }
+  get defaultCacheTime() {
+    return this[VALUES].defaultCacheTime;
+  }
+  set defaultCacheTime(value) {
+    this[VALUES].defaultCacheTime = configValue('defaultCacheTime', value);
+  }
+  get cacheGrace() {
+    return this[VALUES].cacheGrace;
+  }
+  set cacheGrace(value) {
+    this[VALUES].cacheGrace = configValue('cacheGrace', value);
+  }
+  get cacheKey() {
+    return this[VALUES].cacheKey;
+  }
+  set cacheKey(value) {
+    this[VALUES].cacheKey = configValue('cacheKey', value);
+  }
+  get cachePrefix() {
+    return this[VALUES].cachePrefix;
+  }
+  set cachePrefix(value) {
+    this[VALUES].cachePrefix = configValue('cachePrefix', value);
+  }
+  get cacheIgnoreHeaders() {
+    return this[VALUES].cacheIgnoreHeaders;
+  }
+  set cacheIgnoreHeaders(value) {
+    this[VALUES].cacheIgnoreHeaders = configValue('cacheIgnoreHeaders', value);
+  }
+  get cacheUserSecret() {
+    return this[VALUES].cacheUserSecret;
+  }
+  set cacheUserSecret(value) {
+    this[VALUES].cacheUserSecret = configValue('cacheUserSecret', value);
+  }
+  get cacheTimeout() {
+    return this[VALUES].cacheTimeout;
+  }
+  set cacheTimeout(value) {
+    this[VALUES].cacheTimeout = configValue('cacheTimeout', value);
+  }
+  get cacheMaxEntryBytes() {
+    return this[VALUES].cacheMaxEntryBytes;
+  }
+  set cacheMaxEntryBytes(value) {
+    this[VALUES].cacheMaxEntryBytes = configValue('cacheMaxEntryBytes', value);
+  }
+  get cacheBreaker() {
+    return this[VALUES].cacheBreaker;
+  }
+  set cacheBreaker(value) {
+    this[VALUES].cacheBreaker = configValue('cacheBreaker', value);
+  }
+  get cacheEarlyRefresh() {
+    return this[VALUES].cacheEarlyRefresh;
+  }
+  set cacheEarlyRefresh(value) {
+    this[VALUES].cacheEarlyRefresh = configValue('cacheEarlyRefresh', value);
+  }
+  get cacheFleet() {
+    return this[VALUES].cacheFleet;
+  }
+  set cacheFleet(value) {
+    this[VALUES].cacheFleet = configValue('cacheFleet', value);
+  }
+  get nearCache() {
+    return this[VALUES].nearCache;
+  }
+  set nearCache(value) {
+    this[VALUES].nearCache = configValue('nearCache', value);
+  }
+  get onCacheError() {
+    return this[VALUES].onCacheError;
+  }
+  set onCacheError(value) {
+    this[VALUES].onCacheError = configValue('onCacheError', value);
+  }
+  get agent() {
+    return this[VALUES].agent;
+  }
+  set agent(value) {
+    this[VALUES].agent = configValue('agent', value);
+  }
+  get maxResponseBytes() {
+    return this[VALUES].maxResponseBytes;
+  }
+  set maxResponseBytes(value) {
+    this[VALUES].maxResponseBytes = configValue('maxResponseBytes', value);
+  }
+  get maxRedirects() {
+    return this[VALUES].maxRedirects;
+  }
+  set maxRedirects(value) {
+    this[VALUES].maxRedirects = configValue('maxRedirects', value);
+  }
+  get privateHeaders() {
+    return this[VALUES].privateHeaders;
+  }
+  set privateHeaders(value) {
+    this[VALUES].privateHeaders = configValue('privateHeaders', value);
+  }
+}
 const CONFIG_PROPERTIES: PropertyDescriptorMap = Object.fromEntries(
-  CONFIG_KEYS.map((key) => [
-    key,
-    {
-      get(this: Instance) {
-        return this[VALUES][key];
-      },
-      set(this: Instance, value: unknown) {
-        this[VALUES][key] = configValue(key, value);
-      },
-      enumerable: true,
-    },
-  ]),
+  Object.entries(Object.getOwnPropertyDescriptors(ConfigAccessors.prototype)).filter(
+    ([name]) => name !== 'constructor',
+  ),
 );
+for (const key of CONFIG_KEYS) {
+  const descriptor = CONFIG_PROPERTIES[key];
+  // A key declared in lib/config.ts without its accessor here fails at load, not silently.
+  if (!descriptor?.get || !descriptor.set)
+    throw new Error(`backbone-super-sync: no accessor for the config key ${key}`);
+  descriptor.enumerable = true;
+}
 
 /**
  * Makes an independent sync instance: `Backbone.sync = createSync({ headers: { 'x-app-token': t } })`.
@@ -65,7 +189,7 @@ function makeInstance(config: SyncConfig, stack: MiddlewareStack): SyncInstance 
   } as Instance;
   Object.setPrototypeOf(sync, instanceMethods);
   sync[STACK] = stack;
-  sync[VALUES] = values;
+  sync[VALUES] = values as ConfigValues;
   Object.defineProperties(sync, CONFIG_PROPERTIES);
   Object.defineProperty(sync, 'cache', { value: cacheControl(sync), enumerable: true });
   return sync;
