@@ -40,12 +40,16 @@ export class CircuitBreaker {
     this.probing = false;
   }
 
-  /** Records a failure; true when it opened (or reopened) the breaker. */
-  failure(): boolean {
+  /**
+   * Records a failure; true when it opened (or reopened) the breaker. `options` are those of the instance
+   * whose call failed (the breaker is the store's, shared by every instance that uses it; each instance's
+   * `cacheBreaker` applies to its own calls). @default the options it was made with
+   */
+  failure(options: BreakerOptions = this.options): boolean {
     this.failuresInARow++;
-    if (this.probing || this.failuresInARow >= this.options.failures) {
+    if (this.probing || this.failuresInARow >= options.failures) {
       this.probing = false;
-      this.openUntil = Date.now() + this.options.cooldown;
+      this.openUntil = Date.now() + options.cooldown;
       return true;
     }
     return false;

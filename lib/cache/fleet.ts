@@ -82,10 +82,10 @@ export class Lease {
   }
 }
 
-/** Takes the lease of `key` for `ms`, or undefined when another process holds it. */
-export async function tryLease(commands: FleetCommands, key: string, ms: number): Promise<Lease | undefined> {
+/** Takes the lease of `key` for `ms`, or says it is 'held' by another process. */
+export async function tryLease(commands: FleetCommands, key: string, ms: number): Promise<Lease | 'held'> {
   const token = randomSecret().slice(0, 32);
-  return (await commands.setIfAbsent(key, token, ms)) ? new Lease(commands, key, token, ms) : undefined;
+  return (await commands.setIfAbsent(key, token, ms)) ? new Lease(commands, key, token, ms) : 'held';
 }
 
 /** Near-cache entries: the raw entry text and the generation it was read under. */

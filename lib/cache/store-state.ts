@@ -247,26 +247,14 @@ export class StoreState {
     );
   }
 
-  /** The lease of a cold key: 'held' by another process, a Lease of ours, or undefined when Redis failed (fail open). */
-  async lease(ctx: SyncContext, keys: FleetKeys, ms: number): Promise<Lease | 'held' | undefined> {
+  /**
+   * The lease of a cold key: 'held' by another process, a Lease of ours, or undefined when Redis failed or
+   * did not answer within `cacheTimeout` (fail open: the caller fetches itself). A lease taken by a command
+   * that timed out here lapses on its own after `ms`.
+   */
+  lease(ctx: SyncContext, keys: FleetKeys, ms: number): Promise<Lease | 'held' | undefined> {
     const fleet = this.adapter.fleet!;
-    if (!this.breaker.allow() || !this.adapter.ready()) return undefined;
-    try {
-      const lease = await tryLease(fleet, keys.lock, ms);
-      this.breaker.success();
-      return lease ?? 'held';
-    } catch (cause) {
-      this.breaker.failure();
-      this.report(
-        ctx.sync,
-        cacheError(ctx, `cache lock failed: ${(cause as Error)?.message ?? String(cause)}`, cause),
-        {
-          operation: 'set',
-          key: keys.lock,
-        },
-      );
-      return undefined;
-    }
+    return this.attempt(ctx.sync, ctx, 'set', keys.lock, () => tryLease(fleet, keys.lock, ms));
   }
 
   /** Stops listening for invalidations (the near cache's connection). */
@@ -340,7 +328,7 @@ export class StoreState {
       this.breaker.success();
       return value;
     } catch (cause) {
-      const opened = this.breaker.failure();
+      const opened = this.breaker.failure(sync.cacheBreaker);
       const message = `cache ${operation} failed: ${(cause as Error)?.message ?? String(cause)}`;
       const error = cacheError(ctx, opened ? `${message} (the cache is skipped for a while)` : message, cause);
       this.report(sync, error, { operation, key });

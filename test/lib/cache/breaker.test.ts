@@ -40,3 +40,11 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('closed');
   });
 });
+
+describe('one breaker per store, each instance its own cacheBreaker', () => {
+  test('the failing call’s options decide: a strict instance opens it after 1 failure where the first needs 5', () => {
+    const breaker = new CircuitBreaker({ failures: 5, cooldown: 30_000 });
+    expect(breaker.failure({ failures: 1, cooldown: 50 })).toBe(true);
+    expect(breaker.state).toBe('open');
+  });
+});
