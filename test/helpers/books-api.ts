@@ -1,17 +1,9 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import type http from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { TestServer, type SeenRequest } from './test-server';
 
-/** A request as the books API saw it. */
-export interface BooksRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  /** True when the client closed the connection before the API answered (an aborted XHR). */
-  abandoned: boolean;
-}
+/** A request as the books API saw it (the test server's record, `abandoned` included). */
+export type BooksRequest = SeenRequest;
 
 export interface BooksApiOptions {
   /** Answer cross-origin calls from this origin (CORS, preflights included); others get no CORS headers. */
@@ -23,42 +15,39 @@ export interface BooksApiOptions {
 type Book = Record<string, unknown> & { id: number };
 
 /**
- * A small stateful JSON API on a real `node:http` server on 127.0.0.1, the kind a Backbone app
+ * A small stateful JSON API, served as the fallback of a `TestServer` (a real `node:http` server on 127.0.0.1), the kind a Backbone app
  * talks to: `/books` (GET list, POST), `/books/:id` (GET, PUT, PATCH, DELETE, 404 when missing),
  * `/slow?ms=` (answers late; records whether the client gave up first), `/private` (never CORS),
  * `/etag/books/:id` (GET with an ETag and max-age=0; a 304 when If-None-Match matches, counted).
  * It honours `X-HTTP-Method-Override` and records every request it sees.
  */
 export class BooksApi {
-  readonly requests: BooksRequest[] = [];
   books = new Map<number, Book>();
   /** 304s sent by `/etag/books/:id`. */
   notModified = 0;
   private nextId = 100;
-  private readonly sockets = new Set<Socket>();
-  private readonly waiters: Array<() => void> = [];
 
   private constructor(
-    private readonly server: http.Server,
+    private readonly server: TestServer,
     private readonly options: BooksApiOptions,
   ) {
     this.reset();
   }
 
+  /** The books API is the test server's fallback: the same socket tracking and request records as every suite's. */
   static async start(options: BooksApiOptions = {}): Promise<BooksApi> {
-    const server = http.createServer();
+    const server = await TestServer.start();
     const api = new BooksApi(server, options);
-    server.on('connection', (socket) => {
-      api.sockets.add(socket);
-      socket.on('close', () => api.sockets.delete(socket));
-    });
-    server.on('request', (req, res) => api.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    server.fallback((seen, res) => api.route(seen, res));
     return api;
   }
 
   get origin(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.server.origin;
+  }
+
+  get requests(): BooksRequest[] {
+    return this.server.requests;
   }
 
   /** Back to the two seed books. */
@@ -77,47 +66,20 @@ export class BooksApi {
 
   /** The requests to `path` (any query), in order. */
   seen(path: string): BooksRequest[] {
-    return this.requests.filter((request) => request.path === path);
+    return this.server.seen(path);
   }
 
   /** Resolves once a request matching `test` has arrived. */
-  async waitFor(test: (request: BooksRequest) => boolean): Promise<BooksRequest> {
-    for (;;) {
-      const found = this.requests.find(test);
-      if (found) return found;
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
+  waitFor(test: (request: BooksRequest) => boolean): Promise<BooksRequest> {
+    return this.server.waitFor(test);
   }
 
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.server.close();
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const seen: BooksRequest = {
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        body,
-        abandoned: false,
-      };
-      this.requests.push(seen);
-      res.on('close', () => {
-        if (!res.writableFinished) seen.abandoned = true;
-      });
-      for (const wake of this.waiters.splice(0)) wake();
-      this.route(seen, req, res);
-    });
-  }
-
-  private route(seen: BooksRequest, req: IncomingMessage, res: ServerResponse): void {
+  private route(seen: BooksRequest, res: ServerResponse): void {
+    const req = seen;
     const file = this.options.files?.[seen.path];
     if (file) {
       res.writeHead(200, { 'content-type': file[0], 'cache-control': 'no-store' });
@@ -192,7 +154,7 @@ export class BooksApi {
     send(405, { error: 'method not allowed' });
   }
 
-  private corsHeaders(req: IncomingMessage, path: string): http.OutgoingHttpHeaders {
+  private corsHeaders(req: BooksRequest, path: string): http.OutgoingHttpHeaders {
     const origin = this.options.corsOrigin;
     if (!origin || path === '/private' || req.headers.origin !== origin) return {};
     const headers: http.OutgoingHttpHeaders = {

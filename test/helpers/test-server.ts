@@ -10,6 +10,8 @@ export interface SeenRequest {
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** True once the client closed the connection before the server answered (an abort, a timeout). */
+  abandoned: boolean;
 }
 
 export type RouteHandler = (req: SeenRequest, res: ServerResponse) => void;
@@ -21,6 +23,8 @@ export type RouteHandler = (req: SeenRequest, res: ServerResponse) => void;
 export class TestServer {
   readonly requests: SeenRequest[] = [];
   private readonly routes = new Map<string, RouteHandler>();
+  private fallbackHandler: RouteHandler | undefined;
+  private readonly waiters: Array<() => void> = [];
   private readonly sockets = new Set<import('node:net').Socket>();
   connections = 0;
 
@@ -57,6 +61,26 @@ export class TestServer {
     return this.route(key, (_req, res) => sendJSON(res, body, status, headers));
   }
 
+  /** Answers every request no route matches (instead of the JSON echo): a whole API on this server. */
+  fallback(handler: RouteHandler): this {
+    this.fallbackHandler = handler;
+    return this;
+  }
+
+  /** The requests to `path` (any query), in order. */
+  seen(path: string): SeenRequest[] {
+    return this.requests.filter((request) => request.path === path);
+  }
+
+  /** Resolves once a request matching `test` has arrived. */
+  async waitFor(test: (request: SeenRequest) => boolean): Promise<SeenRequest> {
+    for (;;) {
+      const found = this.requests.find(test);
+      if (found) return found;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
   last(): SeenRequest {
     const request = this.requests[this.requests.length - 1];
     if (!request) throw new Error('the test server has seen no request');
@@ -81,9 +105,15 @@ export class TestServer {
         query: parsed.searchParams,
         headers: req.headers,
         body,
+        abandoned: false,
       };
       this.requests.push(seen);
-      const handler = this.routes.get(`${seen.method} ${seen.path}`) ?? this.routes.get(seen.path);
+      res.on('close', () => {
+        if (!res.writableFinished) seen.abandoned = true;
+      });
+      for (const wake of this.waiters.splice(0)) wake();
+      const handler =
+        this.routes.get(`${seen.method} ${seen.path}`) ?? this.routes.get(seen.path) ?? this.fallbackHandler;
       if (handler) handler(seen, res);
       else sendJSON(res, { method: seen.method, url: seen.url, body: seen.body ? tryJSON(seen.body) : null });
     });
