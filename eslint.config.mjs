@@ -52,4 +52,34 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The cache is a module like any other: it uses the core through the public toolkit only.
+    files: ['lib/cache/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*', '!../toolkit', '!../types'],
+              message: 'lib/cache/ imports the core only through lib/toolkit.ts and lib/types.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // ...and the core knows nothing of it: only the package entry (lib/index.ts) loads it.
+    files: ['lib/*.ts'],
+    ignores: ['lib/index.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['./cache', './cache/*'], message: 'The core imports nothing from lib/cache/.' }],
+        },
+      ],
+    },
+  },
 );

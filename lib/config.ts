@@ -1,9 +1,6 @@
-import { DEFAULT_BREAKER } from './cache/breaker';
-import { DEFAULT_FLEET, DEFAULT_NEAR_CACHE } from './cache/fleet';
-import { DEFAULT_TOKEN_HEADERS } from './cache/keys';
-import { DEFAULT_IGNORED_HEADERS, DEFAULT_KEY_PREFIX } from './cache/request-key';
-import { storeAdapter } from './cache/stores';
-import type { SyncConfig, SyncInstance } from './types';
+import { DEFAULT_TOKEN_HEADERS } from './credentials';
+import { DEFAULT_IGNORED_HEADERS } from './request-key';
+import type { CoreConfig, SyncConfig, SyncInstance } from './types';
 
 /** setTimeout fires at once (with a warning) for anything longer. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -25,12 +22,97 @@ export interface ConfigEntry<K extends Key> {
   doc: string;
 }
 
+/** The declarations of a set of keys: the mapped type makes the compiler refuse a key missing from it. */
+export type ConfigTable<K extends Key> = { [P in K]-?: ConfigEntry<P> };
+
 /**
- * Every configuration key, declared once. The mapped type makes the compiler refuse a key of `SyncConfig`
- * missing here. From this table come the defaults, the checks of `createSync()` and of every property
- * assignment, what `extend()` copies, and the README's table (a test compares them).
+ * Where an instance keeps its configuration values; its accessors (one getter and setter per key, see
+ * `defineConfig`) read and write them here.
  */
-export const CONFIG: { [K in Key]-?: ConfigEntry<K> } = {
+export const CONFIG_VALUES = Symbol('backbone-super-sync.config');
+export type ConfigValues = Record<string | symbol, unknown>;
+
+/** Every declared key, in declaration order: the core's first, then each module's as it registers. */
+// Typed complete: the keys of SyncConfig are all declared once lib/index.ts (which loads every module) is loaded.
+export const CONFIG = {} as { [K in Key]: ConfigEntry<K> };
+export const CONFIG_KEYS: Key[] = [];
+/** The accessor of each key, defined on every instance (own and enumerable, so `{ ...sync }` shows them). */
+export const CONFIG_PROPERTIES: PropertyDescriptorMap = {};
+/** The keys a step owns (by the step's name): an instance without that step has none of them. */
+export const STEP_KEYS = new Map<string, Key[]>();
+
+/**
+ * Declares configuration keys: `table` (default, check, doc of each) and `accessors`, a class whose getter and
+ * setter of each key read and write `this[CONFIG_VALUES]` (setters through `configValue`, so an assignment
+ * is checked and normalised as `createSync()` does it). Each key gets its own getter function, so that
+ * reading `sync.timeout` on every call stays a plain named property load (one shared getter reading
+ * `values[key]` measured 3% of a cache hit). With `step`, the keys belong to the step of that name: an
+ * instance whose stack lacks it does not show them. A key declared twice, or without its accessor, throws.
+ */
+export function defineConfig<K extends Key>(
+  table: ConfigTable<K>,
+  accessors: abstract new () => unknown,
+  step?: string,
+): void {
+  const descriptors = Object.getOwnPropertyDescriptors(accessors.prototype);
+  const keys = Object.keys(table) as K[];
+  for (const key of keys) {
+    if (key in CONFIG) throw new Error(`backbone-super-sync: the config key ${key} is declared twice`);
+    const descriptor = descriptors[key];
+    if (!descriptor?.get || !descriptor.set)
+      throw new Error(`backbone-super-sync: no accessor for the config key ${key}`);
+  }
+  for (const key of keys) {
+    (CONFIG as Record<string, unknown>)[key] = table[key];
+    CONFIG_KEYS.push(key);
+    CONFIG_PROPERTIES[key] = { ...descriptors[key], enumerable: true, configurable: true };
+  }
+  if (step !== undefined) STEP_KEYS.set(step, [...(STEP_KEYS.get(step) ?? []), ...keys]);
+}
+
+/** The value `value` stands for as the instance keeps it, or a TypeError naming what is wrong. */
+export function configValue<K extends Key>(key: K, value: unknown): Value<K> {
+  const entry = CONFIG[key] as ConfigEntry<K>;
+  const problem = entry.check(value);
+  if (problem !== undefined) throw new TypeError(problem);
+  return entry.normalize ? entry.normalize(value as NonNullable<SyncConfig[K]>) : (value as Value<K>);
+}
+
+/** Unknown keys of a whole config, as `createSync()` and `extend()` take it (values are checked one by one). */
+export function checkConfig(config: unknown): asserts config is SyncConfig {
+  if (config === null || typeof config !== 'object') throw new TypeError('The sync config must be an object');
+  for (const key of Object.keys(config)) {
+    if (!(key in CONFIG)) throw new TypeError(`Unknown sync option "${key}" (known: ${CONFIG_KEYS.join(', ')})`);
+  }
+}
+
+// Checks that config entries share (the message, or undefined when the value is good).
+
+export function headerNamesProblem(option: string, names: unknown): string | undefined {
+  return Array.isArray(names) && names.every((name) => typeof name === 'string' && name !== '')
+    ? undefined
+    : `${option} must be an array of header names`;
+}
+
+export function positiveIntegerProblem(option: string, value: unknown): string | undefined {
+  return Number.isSafeInteger(value) && (value as number) > 0
+    ? undefined
+    : `${option} must be a positive integer, got ${String(value)}`;
+}
+
+export function booleanProblem(option: string, value: unknown): string | undefined {
+  return typeof value === 'boolean' ? undefined : `${option} must be true or false, got ${String(value)}`;
+}
+
+export function unknownKeyProblem(option: string, given: object, known: object): string | undefined {
+  for (const key of Object.keys(given)) {
+    if (!(key in known)) return `Unknown ${option} option "${key}" (known: ${Object.keys(known).join(', ')})`;
+  }
+  return undefined;
+}
+
+/** The core's keys: the call, the transport and what a request's credentials and keys are. */
+const CORE_CONFIG: ConfigTable<keyof CoreConfig> = {
   timeout: {
     default: () => 10_000,
     check: (value) =>
@@ -49,131 +131,6 @@ export const CONFIG: { [K in Key]-?: ConfigEntry<K> } = {
     defaultText: '`{}`',
     doc: 'headers of every call: an object, or a function of the context returning one',
   },
-  cacheClient: {
-    default: () => null,
-    check: (value) => {
-      if (value === null) return undefined;
-      try {
-        storeAdapter(value);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
-    defaultText: '`null` (a memory store)',
-    doc: 'where `cache: true` reads live: a node-redis or ioredis client or cluster, a 1.1.1 callback store, or a `CacheStore`',
-  },
-  defaultCacheTime: {
-    default: () => 3600,
-    check: (value) =>
-      value === 'http' || (typeof value === 'number' && !Number.isNaN(value))
-        ? undefined
-        : `defaultCacheTime must be a number of seconds or 'http', got ${String(value)}`,
-    defaultText: '`3600`',
-    doc: "seconds a cached read is fresh, or `'http'` (what the response says)",
-  },
-  cacheGrace: {
-    default: () => 0,
-    check: (value) =>
-      typeof value === 'number' && value >= 0 && value !== Infinity
-        ? undefined
-        : `cacheGrace must be a number of seconds >= 0, got ${String(value)}`,
-    defaultText: '`0`',
-    doc: 'seconds a stale entry is kept for revalidation and stale-if-error',
-  },
-  cacheKey: {
-    default: () => null,
-    check: (value) =>
-      value === null || typeof value === 'function'
-        ? undefined
-        : 'cacheKey must be a function of the context returning a string (or null)',
-    defaultText: '`null`',
-    doc: "`(ctx) => string`, replaces the request key (`legacyCacheKey` gives 1.1.1's)",
-  },
-  cachePrefix: {
-    default: () => DEFAULT_KEY_PREFIX,
-    check: (value) => (typeof value === 'string' ? undefined : `cachePrefix must be a string, got ${typeof value}`),
-    defaultText: "`'bss:'`",
-    doc: 'prefix of request keys',
-  },
-  cacheIgnoreHeaders: {
-    default: () => [...DEFAULT_IGNORED_HEADERS],
-    check: (value) => headerNamesProblem('cacheIgnoreHeaders', value),
-    normalize: (names) => names.map((name) => name.toLowerCase()),
-    defaultText: "`['traceparent', 'tracestate', 'x-request-id', 'x-correlation-id']`",
-    doc: 'request headers left out of cache and dedupe keys',
-  },
-  cacheUserSecret: {
-    default: () => null,
-    check: (value) =>
-      value === null || (typeof value === 'string' && value.length >= 16)
-        ? undefined
-        : 'cacheUserSecret must be a string of at least 16 characters (or null for a random one)',
-    defaultText: '`null` (random per process)',
-    doc: "HMAC secret of `cacheScope: 'user'` keys; the same on every process to share them",
-  },
-  cacheTimeout: {
-    default: () => 100,
-    check: (value) =>
-      typeof value === 'number' && Number.isFinite(value) && value > 0
-        ? undefined
-        : `cacheTimeout must be a number of ms > 0, got ${String(value)}`,
-    defaultText: '`100`',
-    doc: 'ms a cache read or write may take before it counts as a miss',
-  },
-  cacheMaxEntryBytes: {
-    default: () => 1024 * 1024,
-    check: (value) => positiveInteger('cacheMaxEntryBytes', value),
-    defaultText: '`1048576`',
-    doc: 'largest stored entry, in bytes',
-  },
-  cacheBreaker: {
-    default: () => ({ ...DEFAULT_BREAKER }),
-    check: (value) => {
-      if (value === null || typeof value !== 'object') return 'cacheBreaker must be an object { failures, cooldown }';
-      const { failures, cooldown } = value as { failures?: unknown; cooldown?: unknown };
-      if (failures !== undefined && !(Number.isSafeInteger(failures) && (failures as number) > 0)) {
-        return `cacheBreaker.failures must be a positive integer, got ${String(failures)}`;
-      }
-      if (cooldown !== undefined && !(typeof cooldown === 'number' && Number.isFinite(cooldown) && cooldown >= 0)) {
-        return `cacheBreaker.cooldown must be a number of ms >= 0, got ${String(cooldown)}`;
-      }
-      return undefined;
-    },
-    normalize: (breaker) => ({ ...DEFAULT_BREAKER, ...breaker }),
-    defaultText: '`{ failures: 5, cooldown: 30000 }`',
-    doc: 'after `failures` cache failures in a row, the cache is skipped for `cooldown` ms',
-  },
-  cacheEarlyRefresh: {
-    default: () => true,
-    check: (value) => boolean('cacheEarlyRefresh', value),
-    defaultText: '`true`',
-    doc: 'hot entries refresh in the background shortly before they expire (XFetch)',
-  },
-  cacheFleet: {
-    default: () => ({ ...DEFAULT_FLEET }),
-    check: fleetProblem,
-    normalize: (fleet) => (fleet === false ? false : { ...DEFAULT_FLEET, ...fleet }),
-    defaultText:
-      '`{ invalidation: true, lock: true, lease: 500, lockWait: 2000, generationTtl: 604800, earlyRefresh: true }`',
-    doc: 'how processes sharing one Redis coordinate (see Running many servers); `false` for none',
-  },
-  nearCache: {
-    default: () => false,
-    check: nearCacheProblem,
-    normalize: (near) => (near === false ? false : { ...DEFAULT_NEAR_CACHE, ...(near === true ? {} : near) }),
-    defaultText: '`false`',
-    doc: '`true` or `{ max, maxBytes, ttl }`: an in-process tier in front of Redis',
-  },
-  onCacheError: {
-    default: () => null,
-    check: (value) =>
-      value === null || typeof value === 'function'
-        ? undefined
-        : 'onCacheError must be a function (error, info) => void (or null)',
-    defaultText: '`null` (one warning per store)',
-    doc: '`(error, { operation, key }) => void`, told of every cache failure',
-  },
   agent: {
     default: () => undefined,
     check: (value) =>
@@ -185,7 +142,7 @@ export const CONFIG: { [K in Key]-?: ConfigEntry<K> } = {
   },
   maxResponseBytes: {
     default: () => 10 * 1024 * 1024,
-    check: (value) => positiveInteger('maxResponseBytes', value),
+    check: (value) => positiveIntegerProblem('maxResponseBytes', value),
     defaultText: '`10485760`',
     doc: 'largest response body accepted, in bytes',
   },
@@ -205,85 +162,61 @@ export const CONFIG: { [K in Key]-?: ConfigEntry<K> } = {
     defaultText: "`['x-access-token', 'x-auth-token', 'x-api-key']`",
     doc: 'credential headers besides Authorization, Cookie and Proxy-Authorization: never shared, logged or sent to another origin',
   },
+  cacheIgnoreHeaders: {
+    default: () => [...DEFAULT_IGNORED_HEADERS],
+    check: (value) => headerNamesProblem('cacheIgnoreHeaders', value),
+    normalize: (names) => names.map((name) => name.toLowerCase()),
+    defaultText: "`['traceparent', 'tracestate', 'x-request-id', 'x-correlation-id']`",
+    doc: 'request headers left out of cache and dedupe keys',
+  },
 };
 
-export const CONFIG_KEYS = Object.keys(CONFIG) as Key[];
+type Values = { [K in keyof CoreConfig]: SyncInstance[K] };
 
-/** The value `value` stands for as the instance keeps it, or a TypeError naming what is wrong. */
-export function configValue<K extends Key>(key: K, value: unknown): Value<K> {
-  const entry = CONFIG[key] as ConfigEntry<K>;
-  const problem = entry.check(value);
-  if (problem !== undefined) throw new TypeError(problem);
-  return entry.normalize ? entry.normalize(value as NonNullable<SyncConfig[K]>) : (value as Value<K>);
-}
-
-/** Unknown keys and bad values of a whole config, as `createSync()` and `extend()` take it. */
-export function checkConfig(config: unknown): asserts config is SyncConfig {
-  if (config === null || typeof config !== 'object') throw new TypeError('The sync config must be an object');
-  for (const key of Object.keys(config)) {
-    if (!(key in CONFIG)) throw new TypeError(`Unknown sync option "${key}" (known: ${CONFIG_KEYS.join(', ')})`);
+class CoreAccessors {
+  declare [CONFIG_VALUES]: Values;
+  get timeout() {
+    return this[CONFIG_VALUES].timeout;
+  }
+  set timeout(value) {
+    this[CONFIG_VALUES].timeout = configValue('timeout', value);
+  }
+  get headers() {
+    return this[CONFIG_VALUES].headers;
+  }
+  set headers(value) {
+    this[CONFIG_VALUES].headers = configValue('headers', value);
+  }
+  get agent() {
+    return this[CONFIG_VALUES].agent;
+  }
+  set agent(value) {
+    this[CONFIG_VALUES].agent = configValue('agent', value);
+  }
+  get maxResponseBytes() {
+    return this[CONFIG_VALUES].maxResponseBytes;
+  }
+  set maxResponseBytes(value) {
+    this[CONFIG_VALUES].maxResponseBytes = configValue('maxResponseBytes', value);
+  }
+  get maxRedirects() {
+    return this[CONFIG_VALUES].maxRedirects;
+  }
+  set maxRedirects(value) {
+    this[CONFIG_VALUES].maxRedirects = configValue('maxRedirects', value);
+  }
+  get privateHeaders() {
+    return this[CONFIG_VALUES].privateHeaders;
+  }
+  set privateHeaders(value) {
+    this[CONFIG_VALUES].privateHeaders = configValue('privateHeaders', value);
+  }
+  get cacheIgnoreHeaders() {
+    return this[CONFIG_VALUES].cacheIgnoreHeaders;
+  }
+  set cacheIgnoreHeaders(value) {
+    this[CONFIG_VALUES].cacheIgnoreHeaders = configValue('cacheIgnoreHeaders', value);
   }
 }
 
-function headerNamesProblem(option: string, names: unknown): string | undefined {
-  return Array.isArray(names) && names.every((name) => typeof name === 'string' && name !== '')
-    ? undefined
-    : `${option} must be an array of header names`;
-}
-
-function positiveInteger(option: string, value: unknown): string | undefined {
-  return Number.isSafeInteger(value) && (value as number) > 0
-    ? undefined
-    : `${option} must be a positive integer, got ${String(value)}`;
-}
-
-function boolean(option: string, value: unknown): string | undefined {
-  return typeof value === 'boolean' ? undefined : `${option} must be true or false, got ${String(value)}`;
-}
-
-function knownKeys(option: string, given: object, known: object): string | undefined {
-  for (const key of Object.keys(given)) {
-    if (!(key in known)) return `Unknown ${option} option "${key}" (known: ${Object.keys(known).join(', ')})`;
-  }
-  return undefined;
-}
-
-function fleetProblem(value: unknown): string | undefined {
-  if (value === false) return undefined;
-  if (value === null || typeof value !== 'object') {
-    return 'cacheFleet must be an object { invalidation, lock, lease, lockWait, generationTtl } or false';
-  }
-  const fleet = value as Record<string, unknown>;
-  const unknown = knownKeys('cacheFleet', fleet, DEFAULT_FLEET);
-  if (unknown) return unknown;
-  for (const flag of ['invalidation', 'lock', 'earlyRefresh']) {
-    if (fleet[flag] !== undefined && typeof fleet[flag] !== 'boolean') {
-      return `cacheFleet.${flag} must be true or false, got ${String(fleet[flag])}`;
-    }
-  }
-  for (const number of ['lease', 'lockWait', 'generationTtl']) {
-    if (fleet[number] !== undefined && positiveInteger('', fleet[number]) !== undefined) {
-      return `cacheFleet.${number} must be a positive integer, got ${String(fleet[number])}`;
-    }
-  }
-  return undefined;
-}
-
-function nearCacheProblem(value: unknown): string | undefined {
-  if (typeof value === 'boolean') return undefined;
-  if (value === null || typeof value !== 'object')
-    return 'nearCache must be true, false or an object { max, maxBytes, ttl }';
-  const near = value as Record<string, unknown>;
-  const unknown = knownKeys('nearCache', near, DEFAULT_NEAR_CACHE);
-  if (unknown) return unknown;
-  for (const integer of ['max', 'maxBytes']) {
-    if (near[integer] !== undefined && positiveInteger('', near[integer]) !== undefined) {
-      return `nearCache.${integer} must be a positive integer, got ${String(near[integer])}`;
-    }
-  }
-  const { ttl } = near;
-  if (ttl !== undefined && !(typeof ttl === 'number' && ttl > 0 && ttl !== Infinity)) {
-    return `nearCache.ttl must be a number of seconds > 0, got ${String(ttl)}`;
-  }
-  return undefined;
-}
+defineConfig(CORE_CONFIG, CoreAccessors);

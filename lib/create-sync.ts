@@ -6,8 +6,17 @@ import { buildRequest } from './request';
 import { settleFailure, settleSuccess } from './settle';
 import { MiddlewareStack, renderOnion, type Pipeline } from './stack';
 import { builtInSteps } from '../middleware/built-in';
-import { cacheControl, inheritCache } from './cache/instance';
-import { checkConfig, CONFIG, CONFIG_KEYS, configValue } from './config';
+import {
+  checkConfig,
+  CONFIG,
+  CONFIG_KEYS,
+  CONFIG_PROPERTIES,
+  CONFIG_VALUES,
+  configValue,
+  STEP_KEYS,
+  type ConfigValues,
+} from './config';
+import { INSTANCE_APIS } from './instance-api';
 import type {
   BeforeSendSettings,
   Middleware,
@@ -21,154 +30,10 @@ import type {
 } from './types';
 
 const STACK = Symbol('backbone-super-sync.stack');
-const VALUES = Symbol('backbone-super-sync.config');
-type ConfigValues = { [K in Exclude<keyof SyncConfig, 'agent'>]-?: SyncInstance[K] } & { agent: SyncInstance['agent'] };
 type Instance = SyncInstance & {
   [STACK]: MiddlewareStack;
-  [VALUES]: ConfigValues;
+  [CONFIG_VALUES]: ConfigValues;
 };
-
-/**
- * Every configuration key as an own, enumerable accessor of the instance (so `{ ...sync }` shows them):
- * an assignment is checked and normalised exactly as `createSync()` does it, and throws the same TypeError.
- * One getter per key, each its own function, so that reading `sync.timeout` on every call stays a plain
- * named property load (one shared getter reading `values[key]` measured 3% of a cache hit).
- */
-class ConfigAccessors {
-  declare [VALUES]: ConfigValues;
-  get timeout() {
-    return this[VALUES].timeout;
-  }
-  set timeout(value) {
-    this[VALUES].timeout = configValue('timeout', value);
-  }
-  get headers() {
-    return this[VALUES].headers;
-  }
-  set headers(value) {
-    this[VALUES].headers = configValue('headers', value);
-  }
-  get cacheClient() {
-    return this[VALUES].cacheClient;
-  }
-  set cacheClient(value) {
-    this[VALUES].cacheClient = configValue('cacheClient', value);
-  }
-  get defaultCacheTime() {
-    return this[VALUES].defaultCacheTime;
-  }
-  set defaultCacheTime(value) {
-    this[VALUES].defaultCacheTime = configValue('defaultCacheTime', value);
-  }
-  get cacheGrace() {
-    return this[VALUES].cacheGrace;
-  }
-  set cacheGrace(value) {
-    this[VALUES].cacheGrace = configValue('cacheGrace', value);
-  }
-  get cacheKey() {
-    return this[VALUES].cacheKey;
-  }
-  set cacheKey(value) {
-    this[VALUES].cacheKey = configValue('cacheKey', value);
-  }
-  get cachePrefix() {
-    return this[VALUES].cachePrefix;
-  }
-  set cachePrefix(value) {
-    this[VALUES].cachePrefix = configValue('cachePrefix', value);
-  }
-  get cacheIgnoreHeaders() {
-    return this[VALUES].cacheIgnoreHeaders;
-  }
-  set cacheIgnoreHeaders(value) {
-    this[VALUES].cacheIgnoreHeaders = configValue('cacheIgnoreHeaders', value);
-  }
-  get cacheUserSecret() {
-    return this[VALUES].cacheUserSecret;
-  }
-  set cacheUserSecret(value) {
-    this[VALUES].cacheUserSecret = configValue('cacheUserSecret', value);
-  }
-  get cacheTimeout() {
-    return this[VALUES].cacheTimeout;
-  }
-  set cacheTimeout(value) {
-    this[VALUES].cacheTimeout = configValue('cacheTimeout', value);
-  }
-  get cacheMaxEntryBytes() {
-    return this[VALUES].cacheMaxEntryBytes;
-  }
-  set cacheMaxEntryBytes(value) {
-    this[VALUES].cacheMaxEntryBytes = configValue('cacheMaxEntryBytes', value);
-  }
-  get cacheBreaker() {
-    return this[VALUES].cacheBreaker;
-  }
-  set cacheBreaker(value) {
-    this[VALUES].cacheBreaker = configValue('cacheBreaker', value);
-  }
-  get cacheEarlyRefresh() {
-    return this[VALUES].cacheEarlyRefresh;
-  }
-  set cacheEarlyRefresh(value) {
-    this[VALUES].cacheEarlyRefresh = configValue('cacheEarlyRefresh', value);
-  }
-  get cacheFleet() {
-    return this[VALUES].cacheFleet;
-  }
-  set cacheFleet(value) {
-    this[VALUES].cacheFleet = configValue('cacheFleet', value);
-  }
-  get nearCache() {
-    return this[VALUES].nearCache;
-  }
-  set nearCache(value) {
-    this[VALUES].nearCache = configValue('nearCache', value);
-  }
-  get onCacheError() {
-    return this[VALUES].onCacheError;
-  }
-  set onCacheError(value) {
-    this[VALUES].onCacheError = configValue('onCacheError', value);
-  }
-  get agent() {
-    return this[VALUES].agent;
-  }
-  set agent(value) {
-    this[VALUES].agent = configValue('agent', value);
-  }
-  get maxResponseBytes() {
-    return this[VALUES].maxResponseBytes;
-  }
-  set maxResponseBytes(value) {
-    this[VALUES].maxResponseBytes = configValue('maxResponseBytes', value);
-  }
-  get maxRedirects() {
-    return this[VALUES].maxRedirects;
-  }
-  set maxRedirects(value) {
-    this[VALUES].maxRedirects = configValue('maxRedirects', value);
-  }
-  get privateHeaders() {
-    return this[VALUES].privateHeaders;
-  }
-  set privateHeaders(value) {
-    this[VALUES].privateHeaders = configValue('privateHeaders', value);
-  }
-}
-const CONFIG_PROPERTIES: PropertyDescriptorMap = Object.fromEntries(
-  Object.entries(Object.getOwnPropertyDescriptors(ConfigAccessors.prototype)).filter(
-    ([name]) => name !== 'constructor',
-  ),
-);
-for (const key of CONFIG_KEYS) {
-  const descriptor = CONFIG_PROPERTIES[key];
-  // A key declared in lib/config.ts without its accessor here fails at load, not silently.
-  if (!descriptor?.get || !descriptor.set)
-    throw new Error(`backbone-super-sync: no accessor for the config key ${key}`);
-  descriptor.enumerable = true;
-}
 
 /**
  * Makes an independent sync instance: `Backbone.sync = createSync({ headers: { 'x-app-token': t } })`.
@@ -177,9 +42,9 @@ export function createSync(config: SyncConfig = {}): SyncInstance {
   return makeInstance(config, new MiddlewareStack(builtInSteps()));
 }
 
-function makeInstance(config: SyncConfig, stack: MiddlewareStack): SyncInstance {
+function makeInstance(config: SyncConfig, stack: MiddlewareStack, parent?: SyncInstance): SyncInstance {
   checkConfig(config);
-  const values: Record<string, unknown> = {};
+  const values: ConfigValues = {};
   for (const key of CONFIG_KEYS) {
     const given = config[key];
     values[key] = given === undefined ? CONFIG[key].default() : configValue(key, given);
@@ -189,10 +54,35 @@ function makeInstance(config: SyncConfig, stack: MiddlewareStack): SyncInstance 
   } as Instance;
   Object.setPrototypeOf(sync, instanceMethods);
   sync[STACK] = stack;
-  sync[VALUES] = values as ConfigValues;
+  sync[CONFIG_VALUES] = values;
   Object.defineProperties(sync, CONFIG_PROPERTIES);
-  Object.defineProperty(sync, 'cache', { value: cacheControl(sync), enumerable: true });
+  if (parent) for (const api of INSTANCE_APIS.values()) api.inherit?.(parent, sync);
+  showStepsOwn(sync);
   return sync;
+}
+
+/**
+ * What a module declares for a step (its config keys, its instance property) is on the instance while its
+ * stack has that step: `sync.remove('cache')` takes `sync.cache` and the cache's keys away (their values are
+ * kept, for a step of that name added again).
+ */
+function showStepsOwn(sync: Instance): void {
+  const stack = sync[STACK];
+  for (const [step, keys] of STEP_KEYS) {
+    const present = stack.has(step);
+    for (const key of keys) {
+      const shown = Object.prototype.hasOwnProperty.call(sync, key);
+      if (present && !shown) Object.defineProperty(sync, key, CONFIG_PROPERTIES[key]);
+      else if (!present && shown) delete (sync as unknown as Record<string, unknown>)[key];
+    }
+  }
+  for (const [name, api] of INSTANCE_APIS) {
+    const present = stack.has(api.step);
+    const shown = Object.prototype.hasOwnProperty.call(sync, name);
+    if (present && !shown) {
+      Object.defineProperty(sync, name, { value: api.create(sync), enumerable: true, configurable: true });
+    } else if (!present && shown) delete (sync as unknown as Record<string, unknown>)[name];
+  }
 }
 
 function runCall(sync: Instance, method: SyncMethod, model: SyncModel, options: SyncOptions = {}) {
@@ -270,11 +160,14 @@ function linkSignal(ctx: CallContext, signal: AbortSignal | undefined): void {
   ctx.unlinkSignal = () => signal.removeEventListener('abort', onAbort);
 }
 
-/** What `extend()` copies: every declared key, with lists and objects copied so the child owns its own. */
-function configOf(sync: SyncInstance): SyncConfig {
+/**
+ * What `extend()` copies: every declared key (those of a step the parent no longer has included, so that the
+ * child has them if it adds the step back), with lists and objects copied so the child owns its own.
+ */
+function configOf(sync: Instance): SyncConfig {
   const copy: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
-    const value: unknown = sync[key];
+    const value: unknown = sync[CONFIG_VALUES][key];
     copy[key] = Array.isArray(value) ? [...value] : isPlainObject(value) ? { ...value } : value;
   }
   return copy as SyncConfig;
@@ -290,12 +183,14 @@ const instanceMethods = Object.create(Function.prototype, {
     value(this: Instance, nameOrMiddleware: string | Middleware, middleware?: Middleware, placement?: Placement) {
       if (typeof nameOrMiddleware === 'function') this[STACK].add(undefined, nameOrMiddleware);
       else this[STACK].add(nameOrMiddleware, middleware as Middleware, placement);
+      showStepsOwn(this);
       return this;
     },
   },
   remove: {
     value(this: Instance, name: string) {
       this[STACK].remove(name);
+      showStepsOwn(this);
       return this;
     },
   },
@@ -318,9 +213,7 @@ const instanceMethods = Object.create(Function.prototype, {
   },
   extend: {
     value(this: Instance, config: SyncConfig = {}) {
-      const child = makeInstance({ ...configOf(this), ...config }, this[STACK].clone());
-      inheritCache(this, child);
-      return child;
+      return makeInstance({ ...configOf(this), ...config }, this[STACK].clone(), this);
     },
   },
 });

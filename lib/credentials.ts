@@ -1,5 +1,9 @@
 import { ALWAYS_PRIVATE_HEADERS } from './header-names';
+import { sha256Hex } from './runtime';
 import type { SyncContext } from './types';
+
+/** The default `privateHeaders`: token headers apps commonly send, credentials besides the three always private. */
+export const DEFAULT_TOKEN_HEADERS: readonly string[] = ['x-access-token', 'x-auth-token', 'x-api-key'];
 
 /**
  * Marks `name` as a header that carries a credential for this call, whatever its name: the cache and
@@ -36,4 +40,25 @@ export function credentialHeadersOf(ctx: SyncContext): string[] {
     if (headers[name] !== undefined && isCredentialHeader(ctx, name)) found.push(name.toLowerCase());
   }
   return found;
+}
+
+/**
+ * The credentials a request carries (`name=value` lines, sorted), or undefined for an anonymous one: every
+ * header that is a credential on this call (see `isCredentialHeader`), whatever the case of its name.
+ */
+export function credentialOf(ctx: SyncContext): string | undefined {
+  const headers = ctx.request.headers;
+  let found: string[] | undefined;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || value === '') continue;
+    if (isCredentialHeader(ctx, name)) (found ??= []).push(`${name.toLowerCase()}=${value}`);
+  }
+  return found?.sort().join('\n');
+}
+
+/** A sha256 of the call's credentials (see `credentialOf`), to key by them without holding them; undefined when none. */
+export function credentialHash(ctx: SyncContext): string | undefined {
+  const credential = credentialOf(ctx);
+  return credential === undefined ? undefined : sha256Hex(credential);
 }

@@ -9,7 +9,7 @@ export { createSync, middleware };
 export { SyncError } from './errors';
 export type { SyncErrorCode, FailureTextStatus } from './errors';
 export { SyncHandle } from './handle';
-export { legacyCacheKey } from './cache/request-key';
+export { legacyCacheKey } from './request-key';
 export { memoryStore } from './cache/memory-store';
 export type { MemoryStore, MemoryStoreOptions } from './cache/memory-store';
 export type * from './types';

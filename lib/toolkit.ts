@@ -1,8 +1,8 @@
 /**
  * The step toolkit: everything the built-in steps use from the core, public (`backbone-super-sync/middleware`
  * exports it), so that a step written outside the package can do what a built-in one does at the same cost.
- * The files in middleware/ import from here, from lib/types.ts (types) and from the cache module only; a lint
- * rule holds them to it.
+ * The files in middleware/ and lib/cache/ import the core from here and from lib/types.ts (types) only; a
+ * lint rule holds them to it.
  */
 
 // Failing a call, and copying a failure that several callers share.
@@ -21,13 +21,21 @@ export type { InFlightTicket } from './in-flight';
 export { runShared, copyResponse } from './shared-request';
 
 // Credentials: mark a header as one, and know them whatever their name.
-export { markCredentialHeader, isCredentialHeader, credentialHeadersOf } from './credentials';
-export { credentialOf, credentialHash } from './cache/keys';
+export {
+  markCredentialHeader,
+  isCredentialHeader,
+  credentialHeadersOf,
+  credentialOf,
+  credentialHash,
+} from './credentials';
 
 // What is sent: the URL as the transport sends it, and the key of a request as the cache and dedupe make it.
 export { wireUrl } from './wire-url';
-export { requestKey } from './cache/request-key';
-export type { RequestKeyOptions } from './cache/request-key';
+export { requestKey, DEFAULT_KEY_PREFIX } from './request-key';
+export type { RequestKeyOptions } from './request-key';
+
+// Hashing, secrets and sizes as Node and the browser both do them (keys that hold no secret, entry bounds).
+export { sha256Hex, hmacSha256Hex, randomSecret, utf8Length, statusTextOf } from './platform';
 
 // Header names a step must not set, and how to say so.
 export { FRAMING_HEADERS, framingHeaderIn, framingHeaderMessage, isHeaderName } from './header-names';
@@ -50,3 +58,17 @@ export { supersedeRead, abortOn } from './latest';
 export { progressReporter } from './progress';
 export type { ProgressEvent } from './progress';
 export { unsupportedSchemeReason } from './url-scheme';
+
+// A module's own configuration keys and instance property, as the cache declares its keys and `sync.cache`.
+export {
+  defineConfig,
+  configValue,
+  CONFIG_VALUES,
+  headerNamesProblem,
+  positiveIntegerProblem,
+  booleanProblem,
+  unknownKeyProblem,
+} from './config';
+export type { ConfigEntry, ConfigTable } from './config';
+export { defineInstanceApi } from './instance-api';
+export type { InstanceApi } from './instance-api';

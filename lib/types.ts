@@ -4,10 +4,9 @@
  */
 import type { SyncError } from './errors';
 import type { SyncHandle } from './handle';
-import type { CacheSnapshot, FleetOptions, NearCacheOptions, SnapshotOptions } from './cache/options';
 import type { Headers, HttpMethod, ProgressEvent } from './http-types';
 
-export type { CacheSnapshot, FleetOptions, Headers, HttpMethod, NearCacheOptions, ProgressEvent, SnapshotOptions };
+export type { Headers, HttpMethod, ProgressEvent };
 
 /**
  * A Node `http.Agent` or `https.Agent`, typed by its shape so that browser apps, which have no
@@ -254,11 +253,39 @@ export interface SyncOptions {
 }
 
 /** Configuration shared by every call of an instance (`createSync(config)`, `sync.extend(config)`). */
-export interface SyncConfig {
+export interface SyncConfig extends CoreConfig, CacheConfig {}
+
+/** The core's configuration: the call, the transport, and what makes a request private or keyed. */
+export interface CoreConfig {
   /** Total deadline per call in ms; 0 disables it. @default 10000 */
   timeout?: number;
   /** Headers for every call: an object, or a function of the context returning one. @default {} */
   headers?: Headers | ((ctx: SyncContext) => Headers);
+  /**
+   * Request headers left out of the cache key (and dedupe's): per-call noise that does not change the
+   * answer. Every other header present when `cache` runs is part of the key.
+   * @default ['traceparent', 'tracestate', 'x-request-id', 'x-correlation-id']
+   */
+  cacheIgnoreHeaders?: string[];
+  /**
+   * The Node `http.Agent` (or `https.Agent`) the transport uses; `false` for none (a new connection
+   * per request). @default a shared keep-alive agent
+   */
+  agent?: HttpAgent | false;
+  /** Largest response body accepted, in bytes. @default 10485760 (10 MB) */
+  maxResponseBytes?: number;
+  /** Redirects followed before failing. @default 5 */
+  maxRedirects?: number;
+  /**
+   * Request headers that carry credentials, besides `Authorization`, `Cookie` and `Proxy-Authorization` which
+   * always do: never forwarded to another origin on a redirect (and, with the cache, never shared).
+   * @default ['x-access-token', 'x-auth-token', 'x-api-key']
+   */
+  privateHeaders?: string[];
+}
+
+/** The cache step's configuration (declared by the cache; absent from an instance without a 'cache' step). */
+export interface CacheConfig {
   /**
    * Where `cache: true` reads live: a node-redis v4+ client or cluster, an ioredis client or Cluster, a client
    * on the 1.1.1 callback contract (node-redis v3, or an object with `get(key, cb)`, `set(key, value, cb)` and
@@ -279,12 +306,6 @@ export interface SyncConfig {
   cacheKey?: ((ctx: SyncContext) => string) | null;
   /** Prefix of every request key. @default 'bss:' */
   cachePrefix?: string;
-  /**
-   * Request headers left out of the cache key (and dedupe's): per-call noise that does not change the
-   * answer. Every other header present when `cache` runs is part of the key.
-   * @default ['traceparent', 'tracestate', 'x-request-id', 'x-correlation-id']
-   */
-  cacheIgnoreHeaders?: string[];
   /**
    * Secret of the HMAC that keys `cacheScope: 'user'` entries. Give every process the same one so they share
    * those entries. @default null (a random secret per process)
@@ -324,21 +345,6 @@ export interface SyncConfig {
    * @default null (one `console.warn` for the first failure of each store, then silence)
    */
   onCacheError?: ((error: SyncError, info: CacheErrorInfo) => void) | null;
-  /**
-   * The Node `http.Agent` (or `https.Agent`) the transport uses; `false` for none (a new connection
-   * per request). @default a shared keep-alive agent
-   */
-  agent?: HttpAgent | false;
-  /** Largest response body accepted, in bytes. @default 10485760 (10 MB) */
-  maxResponseBytes?: number;
-  /** Redirects followed before failing. @default 5 */
-  maxRedirects?: number;
-  /**
-   * Request headers that carry credentials, besides `Authorization`, `Cookie` and `Proxy-Authorization` which
-   * always do: never forwarded to another origin on a redirect (and, with the cache, never shared).
-   * @default ['x-access-token', 'x-auth-token', 'x-api-key']
-   */
-  privateHeaders?: string[];
 }
 
 /** A sync instance: call it as `Backbone.sync`, configure it with properties, edit its stack. */
@@ -422,4 +428,45 @@ export interface CacheControl {
   snapshot(options?: SnapshotOptions): CacheSnapshot;
   /** Loads a snapshot into this instance's store, keyed as this instance keys its reads; resolves with how many. */
   hydrate(snapshot: unknown): Promise<number>;
+}
+
+/** How the processes that share one Redis coordinate (`cacheFleet`). */
+export interface FleetOptions {
+  /** A write through any process invalidates every process's entries of its URLs (a generation per URL). */
+  invalidation: boolean;
+  /** One process per cold key fetches; the others wait for its entry (a Redis lease). */
+  lock: boolean;
+  /** Milliseconds a lease lasts unless its holder renews it (it does, while its fetch runs). */
+  lease: number;
+  /** Milliseconds a process waits for another's fetch before it fetches itself (within the call's deadline). */
+  lockWait: number;
+  /** Seconds a URL's generation is kept after its last write; entries never outlive it. */
+  generationTtl: number;
+  /** Hot entries refresh before they expire, with a probability rising as expiry nears (XFetch). */
+  earlyRefresh: boolean;
+}
+
+/** An in-process tier in front of Redis (`nearCache`), kept coherent by pub/sub. */
+export interface NearCacheOptions {
+  /** Entries kept. @default 1000 */
+  max: number;
+  /** Bytes kept (keys and values). @default 10485760 (10 MB) */
+  maxBytes: number;
+  /** Seconds an entry is kept: the bound on staleness when invalidation messages are lost. @default 5 */
+  ttl: number;
+}
+
+/** What `sync.cache.snapshot()` returns: JSON-safe, and safe inside a `<script>` (every entry is base64). */
+export interface CacheSnapshot {
+  v: 1;
+  entries: string[];
+}
+
+export interface SnapshotOptions {
+  /**
+   * Include the entries cached per user (`cacheScope: 'user'`). Only for a page made for that user: their
+   * answers go into the page. Reads that bypassed the cache (credentials, no scope) are never in it.
+   * @default false
+   */
+  includeUserEntries?: boolean;
 }

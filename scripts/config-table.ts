@@ -1,5 +1,7 @@
 // Prints the README's configuration reference from the declared table (lib/config.ts):
 // npx tsx scripts/config-table.ts. test/lib/config.test.ts fails when the README's copy differs.
+// The package entry first: each module (the cache) declares its keys as it loads.
+import '../lib/index';
 import { CONFIG, CONFIG_KEYS } from '../lib/config';
 
 export function configTable(): string {

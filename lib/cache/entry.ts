@@ -1,4 +1,4 @@
-import { utf8Length } from '../runtime';
+import { utf8Length } from '../toolkit';
 import type { Headers, SyncResponse } from '../types';
 
 /**

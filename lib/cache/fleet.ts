@@ -1,5 +1,5 @@
+import { randomSecret, sha256Hex, utf8Length } from '../toolkit';
 import { LRUCache } from 'lru-cache';
-import { randomSecret, sha256Hex, utf8Length } from '../runtime';
 import type { FleetOptions, NearCacheOptions } from './options';
 import type { FleetCommands } from './stores';
 

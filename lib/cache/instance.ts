@@ -1,6 +1,5 @@
-import { InFlight } from '../in-flight';
+import { InFlight, wireUrl } from '../toolkit';
 import type { CacheControl, SyncInstance } from '../types';
-import { wireUrl } from '../wire-url';
 import type { CacheEntry } from './entry';
 import { plainReadKey } from './keys';
 import { memoryStore, type MemoryStore } from './memory-store';

@@ -1,32 +1,7 @@
-import { requestKey } from './request-key';
-import { isCredentialHeader } from '../credentials';
-import { hmacSha256Hex, randomSecret, sha256Hex } from '../runtime';
+import { hmacSha256Hex, randomSecret, requestKey } from '../toolkit';
 import type { Headers, SyncContext, SyncInstance, SyncRequest } from '../types';
 
-export const DEFAULT_TOKEN_HEADERS: readonly string[] = ['x-access-token', 'x-auth-token', 'x-api-key'];
-
 let processSecret: string | undefined;
-
-/**
- * The credentials a request carries (`name=value` lines, sorted), or undefined for an anonymous one: every
- * header that is a credential on this call (see `isCredentialHeader`), whatever the case of its name.
- */
-export function credentialOf(ctx: SyncContext): string | undefined {
-  const headers = ctx.request.headers;
-  let found: string[] | undefined;
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || value === '') continue;
-    if (isCredentialHeader(ctx, name)) (found ??= []).push(`${name.toLowerCase()}=${value}`);
-  }
-  return found?.sort().join('\n');
-}
-
-/** A sha256 of the call's credentials (see `credentialOf`), to key by them without holding them; undefined when none. */
-export function credentialHash(ctx: SyncContext): string | undefined {
-  const credential = credentialOf(ctx);
-  return credential === undefined ? undefined : sha256Hex(credential);
-}
 
 /** The suffix of a `cacheScope: 'user'` key: an HMAC, so the key tells nothing about the credential. */
 export function userSuffix(sync: SyncInstance, credential: string): string {

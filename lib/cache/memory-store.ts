@@ -1,5 +1,5 @@
+import { utf8Length } from '../toolkit';
 import { LRUCache } from 'lru-cache';
-import { utf8Length } from '../runtime';
 import type { CacheStore } from '../types';
 
 export interface MemoryStoreOptions {

@@ -1,9 +1,8 @@
+import { isCredentialHeader, requestKey } from '../toolkit';
 import { LRUCache } from 'lru-cache';
-import { isCredentialHeader } from '../credentials';
 import type { Headers, SyncContext, SyncInstance, SyncRequest } from '../types';
 import { encodeEntry, type CacheEntry } from './entry';
 import type { CacheSnapshot, SnapshotOptions } from './options';
-import { requestKey } from './request-key';
 
 export type { CacheSnapshot, SnapshotOptions };
 

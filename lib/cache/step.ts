@@ -1,10 +1,18 @@
-import { abortReason } from '../context';
-import { isCredentialHeader } from '../credentials';
-import { copyError, SyncError } from '../errors';
+import {
+  abortReason,
+  copyError,
+  credentialOf,
+  decodeBody,
+  isCredentialHeader,
+  runShared,
+  statusTextOf,
+  SyncError,
+  wireUrl,
+} from '../toolkit';
 import { decodeEntry, encodeEntry, fitsIn, type CacheEntry } from './entry';
 import { recordRead } from './snapshot';
 import { missesOf, storeOf, usedStateOf, type SharedResponse } from './instance';
-import { credentialOf, plainReadKey, readKey, userSuffix } from './keys';
+import { plainReadKey, readKey, userSuffix } from './keys';
 import {
   CachePolicy,
   hasValidator,
@@ -21,10 +29,6 @@ import {
 } from './policy';
 import { fleetKeys, Lease, type FleetKeys, type FleetOptions } from './fleet';
 import { FLEET_ORIGIN, stateOf, urlBase, type StoreState } from './store-state';
-import { statusTextOf } from '../runtime';
-import { runShared } from '../shared-request';
-import { wireUrl } from '../wire-url';
-import { decodeBody } from '../decode-body';
 import type { Headers, Middleware, Next, SyncContext, SyncModel, SyncResponse } from '../types';
 
 /**

@@ -1,5 +1,5 @@
+import { randomSecret, SyncError } from '../toolkit';
 import { LRUCache } from 'lru-cache';
-import { SyncError } from '../errors';
 import type { CacheErrorInfo, SyncContext, SyncInstance } from '../types';
 import { CircuitBreaker } from './breaker';
 import { decodeEntry, ENTRY_VERSION, type CacheEntry } from './entry';
@@ -14,7 +14,6 @@ import {
 } from './fleet';
 import { KeyIndex } from './key-index';
 import { isMemoryStore, onEviction } from './memory-store';
-import { randomSecret } from '../runtime';
 import { storeAdapter, type StoreAdapter } from './stores';
 
 /** The `origin` of entries judged by their URL's generation in Redis, whoever stored them. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIG, CONFIG_KEYS } from '../../lib/config';
-import { createSync, memoryStore, type SyncConfig } from '../../lib/index';
+import { CACHE_CONFIG } from '../../lib/cache/config';
+import { CONFIG, CONFIG_KEYS, STEP_KEYS } from '../../lib/config';
+import { createSync, memoryStore, middleware, type SyncConfig } from '../../lib/index';
 import { configTable } from '../../scripts/config-table';
 
 /** A good value other than the default for every key (the mapped type makes a missing key a compile error). */
@@ -76,5 +77,47 @@ describe('the configuration, declared once (lib/config.ts)', () => {
     expect(start).toBeGreaterThan(-1);
     const inReadme = readme.slice(readme.indexOf('\n', start) + 1, end).trim();
     expect(inReadme).toBe(configTable());
+  });
+});
+
+describe('what the cache declares belongs to its step', () => {
+  const cacheKeys = Object.keys(CACHE_CONFIG);
+
+  test('the cache declares its own keys, for the step named cache', () => {
+    expect(cacheKeys).toContain('cacheClient');
+    expect(STEP_KEYS.get('cache')).toEqual(cacheKeys);
+    for (const key of cacheKeys) expect(CONFIG_KEYS).toContain(key);
+  });
+
+  test('without a cache step an instance has neither sync.cache nor the cache keys; adding one brings them back', () => {
+    const sync = createSync({ cachePrefix: 'app:', timeout: 500 });
+    expect(Object.keys({ ...sync })).toEqual(expect.arrayContaining(['cache', ...cacheKeys]));
+    sync.remove('cache');
+    expect(Object.keys({ ...sync }).filter((key) => key === 'cache' || cacheKeys.includes(key))).toEqual([]);
+    expect('cache' in sync).toBe(false);
+    expect(sync.timeout).toBe(500);
+    expect(sync.cacheIgnoreHeaders).toEqual(CONFIG.cacheIgnoreHeaders.default()); // dedupe's too: the core keeps it
+
+    // A child of the cache-less instance has none either; with a cache step it has the parent's values.
+    const child = sync.extend();
+    expect('cachePrefix' in child).toBe(false);
+    child.use('cache', middleware.cache(), { before: 'parse' });
+    expect(child.cachePrefix).toBe('app:');
+    expect(typeof child.cache.invalidate).toBe('function');
+    expect(() => {
+      child.cacheTimeout = -1;
+    }).toThrow(TypeError);
+
+    sync.use('cache', middleware.cache(), { before: 'parse' });
+    expect(sync.cachePrefix).toBe('app:');
+    expect(sync.cache).not.toBe(child.cache);
+  });
+
+  test('a step replaced under the same name keeps them', () => {
+    const sync = createSync();
+    const own = sync.cache;
+    sync.replace('cache', async (_ctx, next) => next());
+    expect(sync.cache).toBe(own);
+    expect(sync.cachePrefix).toBe('bss:');
   });
 });

@@ -20,6 +20,13 @@ function importGraph(): Map<string, string[]> {
       graph.set(from, targets);
     }
   }
+  // A folder imported by name is its index.
+  for (const [from, targets] of graph) {
+    graph.set(
+      from,
+      targets.map((target) => (graph.has(target) ? target : path.join(target.slice(0, -3), 'index.ts'))),
+    );
+  }
   return graph;
 }
 
@@ -48,6 +55,26 @@ describe('the import graph of lib/ and middleware/', () => {
     const graph = importGraph();
     expect(graph.size).toBeGreaterThan(30);
     expect(circles(graph).map((circle) => circle.join(' -> '))).toEqual([]);
+  });
+
+  test('the core imports nothing from the cache, and the cache uses the core only through the toolkit', () => {
+    const graph = importGraph();
+    const cache = path.join('lib', 'cache') + path.sep;
+    const coreToCache: string[] = [];
+    const cacheToCore: string[] = [];
+    for (const [from, targets] of graph) {
+      for (const target of targets) {
+        const fromCache = from.startsWith(cache);
+        const toCache = target.startsWith(cache);
+        if (!fromCache && toCache && from.startsWith('lib') && from !== path.join('lib', 'index.ts'))
+          coreToCache.push(`${from} -> ${target}`);
+        if (fromCache && !toCache && !['toolkit.ts', 'types.ts'].includes(path.relative('lib', target)))
+          cacheToCore.push(`${from} -> ${target}`);
+      }
+    }
+    expect({ coreToCache, cacheToCore }).toEqual({ coreToCache: [], cacheToCore: [] });
+    // Not vacuous: the cache is in the graph, and uses the toolkit.
+    expect(graph.get(path.join('lib', 'cache', 'step.ts'))).toContain(path.join('lib', 'toolkit.ts'));
   });
 
   test('the check finds a circle when there is one', () => {

@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
-import { isCredentialHeader } from '../credentials';
-import { sha256Hex } from '../runtime';
-import { wireUrl } from '../wire-url';
-import type { SyncContext } from '../types';
+import { isCredentialHeader } from './credentials';
+import { sha256Hex } from './runtime';
+import { wireUrl } from './wire-url';
+import type { SyncContext } from './types';
 
 export interface RequestKeyOptions {
   /** Prefix of every key. @default 'bss:' */

@@ -1,6 +1,6 @@
-import { DEFAULT_IGNORED_HEADERS, requestKey } from '../../../lib/cache/request-key';
-import * as runtime from '../../../lib/runtime';
-import type { SyncContext, SyncInstance, SyncRequest } from '../../../lib/types';
+import { DEFAULT_IGNORED_HEADERS, requestKey } from '../../lib/request-key';
+import * as runtime from '../../lib/runtime';
+import type { SyncContext, SyncInstance, SyncRequest } from '../../lib/types';
 
 const sync = { privateHeaders: ['x-api-key'] } as unknown as SyncInstance;
 
