@@ -14,11 +14,6 @@ export class CallContext implements SyncContext, HandleOwner {
   /** @internal */ resolve!: (value: unknown) => void;
   /** @internal */ reject!: (reason: unknown) => void;
   /** @internal removes the listener on `options.signal` */ unlinkSignal: (() => void) | undefined = undefined;
-  /**
-   * @internal true while `sync()` itself runs: an abort then (a signal aborted already, `abort()` in
-   * beforeSend or in the 'request' handler) settles only after the 'request' event, as Backbone orders them.
-   */
-  starting = false;
   // Made on demand: Node's AbortSignal costs a few µs and some garbage per call, and the default
   // stack never needs one (the transport listens through onAbort()).
   private controller: AbortController | undefined = undefined;
@@ -53,8 +48,10 @@ export class CallContext implements SyncContext, HandleOwner {
     const listeners = this.abortListeners;
     this.abortListeners = undefined;
     if (listeners) for (const listener of listeners) callListener(listener, error);
-    // Settle now: steps (and superagent, see its issue 1344) need not answer after an abort.
-    if (!this.starting) settleFailure(this, error);
+    // Settled now, as jqXHR.abort() runs the callbacks before it returns (an app that aborts a fetch and
+    // starts the next one sees the first one's error first); steps (and superagent, see its issue 1344) need
+    // not answer after an abort.
+    settleFailure(this, error);
   }
 
   /** @internal see onAbort() */

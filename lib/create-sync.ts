@@ -95,26 +95,25 @@ function runCall(sync: Instance, method: SyncMethod, model: SyncModel, options: 
   if (options.ifModified === true && request.method === 'GET') addValidators(sync, request);
   const ctx = new CallContext(sync, method, model, options, request);
   const xhr = ctx.xhr;
-  ctx.starting = true;
   // As jQuery: returning false from beforeSend, or aborting in it, cancels the call (no callback runs).
-  if (options.beforeSend && (runBeforeSend(ctx) === false || ctx.aborted)) {
-    ctx.aborted = undefined;
+  if (options.beforeSend && beforeSendCancels(ctx)) {
     ctx.abort(new SyncError('ERR_CANCELED', 'Canceled by beforeSend', { method: request.method, url: request.url }));
-  } else {
-    linkSignal(ctx, options.signal);
-    if (options.latest === true && method === 'read') supersedeRead(model, xhr);
-    if (!ctx.aborted) void run(ctx, pipeline);
+  } else if (options.latest === true && method === 'read') {
+    supersedeRead(model, xhr);
   }
   options.xhr = xhr;
   try {
     model.trigger?.('request', model, xhr, options);
   } finally {
-    ctx.starting = false;
-    if (ctx.aborted) settleFailure(ctx, ctx.aborted);
+    // The run starts after Backbone's 'request' event, so that whatever ends the call at once (an aborted
+    // signal, abort() in a 'request' handler, a step) runs the callbacks after the event, as with jQuery.
+    if (!ctx.settled) linkSignal(ctx, options.signal);
+    if (!ctx.settled) void run(ctx, pipeline);
   }
   return xhr;
 }
 
+/** Settles the call: the one place besides `ctx.abort()` (which settles at once, as jqXHR.abort() does). */
 async function run(ctx: CallContext, pipeline: Pipeline): Promise<void> {
   try {
     await pipeline(ctx);
@@ -128,6 +127,22 @@ function asSyncError(ctx: CallContext, error: unknown): SyncError {
   if (error instanceof SyncError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new SyncError('ERR_MIDDLEWARE', message, { method: ctx.request.method, url: ctx.request.url, cause: error });
+}
+
+/** Runs `options.beforeSend`; true when it cancels the call (returns false, or aborts the handle). */
+function beforeSendCancels(ctx: CallContext): boolean {
+  const { xhr } = ctx;
+  // jQuery registers the callbacks after beforeSend: an abort() in it cancels the call, it does not fail it.
+  let canceled = false;
+  xhr.owner = {
+    abortCall: () => void (canceled = true),
+    setRequestHeader: (name, value) => ctx.setRequestHeader(name, value),
+  };
+  try {
+    return runBeforeSend(ctx) === false || canceled;
+  } finally {
+    xhr.owner = ctx;
+  }
 }
 
 function runBeforeSend(ctx: CallContext): unknown {

@@ -4,6 +4,7 @@ import { createSync, SyncError, SyncHandle } from '../../lib/index';
 import type { SyncOptions } from '../../lib/index';
 import { backboneWith, recordEvents } from '../helpers/backbone';
 import { sendJSON, TestServer } from '../helpers/test-server';
+import { until } from '../helpers/wait';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -257,6 +258,34 @@ describe('9b. the request event comes before any callback, even for a call that 
     await xhr.catch(() => {});
     expect(order.indexOf('event request')).toBeLessThan(order.indexOf('error abort'));
     expect(order.filter((entry) => entry.startsWith('error'))).toHaveLength(1);
+  });
+
+  test("abort() in a 'request' handler: the callbacks run inside it, once, and nothing is sent", async () => {
+    const before = server.requests.length;
+    const model = plainModel(server.url('/items'));
+    const { xhr, order } = ordered((options, log) => {
+      model.trigger.mockImplementation((name: string, _model: unknown, handle: SyncHandle) => {
+        log.push(`event ${name}`);
+        handle.abort();
+        log.push('abort returned');
+      });
+      return createSync()('read', model, options);
+    });
+    await xhr.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(order).toEqual(['event request', 'error abort', 'complete', 'abort returned', 'sync returned']);
+    expect(server.requests.length).toBe(before);
+  });
+
+  test("a 'request' handler that throws: sync() throws it, as Backbone would, and the call still runs and settles", async () => {
+    const model = plainModel(server.url('/items'));
+    model.trigger.mockImplementation(() => {
+      throw new Error('handler bug');
+    });
+    const success = jest.fn();
+    expect(() => createSync()('read', model, { success })).toThrow('handler bug');
+    await until(() => success.mock.calls.length === 1);
+    expect(success.mock.calls[0][0]).toEqual({ method: 'GET', url: '/items', body: null });
   });
 
   test('abort() inside beforeSend cancels, as in jQuery: no request, no callback', async () => {
@@ -520,6 +549,21 @@ describe('13. abort', () => {
     await closed;
     xhr.abort();
     expect(error).toHaveBeenCalledTimes(1);
+  });
+
+  test('xhr.abort() runs error and complete before it returns, as jqXHR.abort() does', async () => {
+    const closed = hangingRoute('/hang-abort-sync');
+    const order: string[] = [];
+    const xhr = createSync()('read', plainModel(server.url('/hang-abort-sync')), {
+      error: (_xhr, textStatus) => order.push(`error ${textStatus}`),
+      complete: () => order.push('complete'),
+    });
+    await untilRequestSeen('/hang-abort-sync');
+    xhr.abort();
+    order.push('abort returned');
+    expect(order).toEqual(['error abort', 'complete', 'abort returned']);
+    await xhr.catch(() => {});
+    await closed;
   });
 
   test('options.signal aborts the call the same way, and an already aborted signal never sends', async () => {
