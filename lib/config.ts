@@ -6,24 +6,31 @@ import type { CoreConfig, SyncConfig, SyncInstance } from './types';
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 type Key = keyof SyncConfig;
-type Value<K extends Key> = SyncInstance[K];
 
 /**
  * One configuration key: its default, its check (the message of the TypeError, or undefined when the
  * value is good), how a good value is stored (lower-cased names, defaults filled in), and its line of the
- * README's configuration reference.
+ * README's configuration reference. `Value` is the value as the instance keeps it, `Given` as it is given.
  */
-export interface ConfigEntry<K extends Key> {
-  default(): Value<K>;
+export interface ConfigEntry<Value, Given = Value> {
+  default(): Value;
   check(value: unknown): string | undefined;
-  normalize?(value: NonNullable<SyncConfig[K]>): Value<K>;
+  normalize?(value: NonNullable<Given>): Value;
   /** How the default reads in the README. */
   defaultText: string;
   doc: string;
 }
 
-/** The declarations of a set of keys: the mapped type makes the compiler refuse a key missing from it. */
-export type ConfigTable<K extends Key> = { [P in K]-?: ConfigEntry<P> };
+/**
+ * The declarations of every key of `Config` (the mapped type makes the compiler refuse a missing one), with
+ * values as `Instance` keeps them.
+ * @example const table: ConfigTable<{ metricsLabel?: string }> = { metricsLabel: { default: () => 'app', ... } }
+ */
+export type ConfigTable<Config extends object, Instance = Required<Config>> = {
+  [K in keyof Config]-?: ConfigEntry<K extends keyof Instance ? Instance[K] : never, Config[K]>;
+};
+
+type AnyEntry = ConfigEntry<unknown, unknown>;
 
 /**
  * Where an instance keeps its configuration values; its accessors (one getter and setter per key, see
@@ -34,48 +41,71 @@ export type ConfigValues = Record<string | symbol, unknown>;
 
 /** Every declared key, in declaration order: the core's first, then each module's as it registers. */
 // Typed complete: the keys of SyncConfig are all declared once lib/index.ts (which loads every module) is loaded.
-export const CONFIG = {} as { [K in Key]: ConfigEntry<K> };
+export const CONFIG = {} as { [K in Key]: ConfigEntry<SyncInstance[K], SyncConfig[K]> };
 export const CONFIG_KEYS: Key[] = [];
 /** The accessor of each key, defined on every instance (own and enumerable, so `{ ...sync }` shows them). */
 export const CONFIG_PROPERTIES: PropertyDescriptorMap = {};
 /** The keys a step owns (by the step's name): an instance without that step has none of them. */
 export const STEP_KEYS = new Map<string, Key[]>();
 
+export interface DefineConfigOptions {
+  /**
+   * A class whose getter and setter of each key read and write `this[CONFIG_VALUES]` (setters through
+   * `configValue`). Its own getter per key keeps reading `sync.timeout` on every call a plain named property
+   * load (one shared getter reading `values[key]` measured 3% of a cache hit); without it each key gets a
+   * generic accessor, fine for keys no call reads on its hot path.
+   */
+  accessors?: abstract new () => unknown;
+  /** The step the keys belong to: an instance whose stack has no step of this name does not show them. */
+  step?: string;
+}
+
 /**
- * Declares configuration keys: `table` (default, check, doc of each) and `accessors`, a class whose getter and
- * setter of each key read and write `this[CONFIG_VALUES]` (setters through `configValue`, so an assignment
- * is checked and normalised as `createSync()` does it). Each key gets its own getter function, so that
- * reading `sync.timeout` on every call stays a plain named property load (one shared getter reading
- * `values[key]` measured 3% of a cache hit). With `step`, the keys belong to the step of that name: an
- * instance whose stack lacks it does not show them. A key declared twice, or without its accessor, throws.
+ * Declares configuration keys: `table` gives the default, the check and the doc of each. `createSync()`,
+ * `extend()` and every assignment to the instance's property then take, check and normalise them as they do
+ * the core's. A key declared twice, or an accessor class without a key's getter and setter, throws.
+ * @example defineConfig(metricsTable, { step: 'metrics' }) // metricsTable: ConfigTable<{ metricsLabel?: string }>
  */
-export function defineConfig<K extends Key>(
-  table: ConfigTable<K>,
-  accessors: abstract new () => unknown,
-  step?: string,
+export function defineConfig(
+  table: Readonly<Record<string, ConfigEntry<unknown, never>>>,
+  options: DefineConfigOptions = {},
 ): void {
-  const descriptors = Object.getOwnPropertyDescriptors(accessors.prototype);
-  const keys = Object.keys(table) as K[];
+  const entries = table as Readonly<Record<string, AnyEntry>>;
+  const descriptors = options.accessors ? Object.getOwnPropertyDescriptors(options.accessors.prototype) : undefined;
+  const keys = Object.keys(entries) as Key[];
   for (const key of keys) {
     if (key in CONFIG) throw new Error(`backbone-super-sync: the config key ${key} is declared twice`);
-    const descriptor = descriptors[key];
-    if (!descriptor?.get || !descriptor.set)
+    const descriptor = descriptors?.[key];
+    if (descriptors && (!descriptor?.get || !descriptor.set))
       throw new Error(`backbone-super-sync: no accessor for the config key ${key}`);
   }
   for (const key of keys) {
-    (CONFIG as Record<string, unknown>)[key] = table[key];
+    (CONFIG as unknown as Record<string, AnyEntry>)[key] = entries[key];
     CONFIG_KEYS.push(key);
-    CONFIG_PROPERTIES[key] = { ...descriptors[key], enumerable: true, configurable: true };
+    const accessor = descriptors?.[key] ?? genericAccessor(key);
+    CONFIG_PROPERTIES[key] = { get: accessor.get, set: accessor.set, enumerable: true, configurable: true };
   }
+  const step = options.step;
   if (step !== undefined) STEP_KEYS.set(step, [...(STEP_KEYS.get(step) ?? []), ...keys]);
 }
 
+function genericAccessor(key: Key): PropertyDescriptor {
+  return {
+    get(this: { [CONFIG_VALUES]: ConfigValues }) {
+      return this[CONFIG_VALUES][key];
+    },
+    set(this: { [CONFIG_VALUES]: ConfigValues }, value: unknown) {
+      this[CONFIG_VALUES][key] = configValue(key, value);
+    },
+  };
+}
+
 /** The value `value` stands for as the instance keeps it, or a TypeError naming what is wrong. */
-export function configValue<K extends Key>(key: K, value: unknown): Value<K> {
-  const entry = CONFIG[key] as ConfigEntry<K>;
+export function configValue<K extends Key>(key: K, value: unknown): SyncInstance[K] {
+  const entry = CONFIG[key] as unknown as AnyEntry;
   const problem = entry.check(value);
   if (problem !== undefined) throw new TypeError(problem);
-  return entry.normalize ? entry.normalize(value as NonNullable<SyncConfig[K]>) : (value as Value<K>);
+  return (entry.normalize ? entry.normalize(value as never) : value) as SyncInstance[K];
 }
 
 /** Unknown keys of a whole config, as `createSync()` and `extend()` take it (values are checked one by one). */
@@ -112,7 +142,7 @@ export function unknownKeyProblem(option: string, given: object, known: object):
 }
 
 /** The core's keys: the call, the transport and what a request's credentials and keys are. */
-const CORE_CONFIG: ConfigTable<keyof CoreConfig> = {
+const CORE_CONFIG: ConfigTable<CoreConfig, SyncInstance> = {
   timeout: {
     default: () => 10_000,
     check: (value) =>
@@ -219,4 +249,4 @@ class CoreAccessors {
   }
 }
 
-defineConfig(CORE_CONFIG, CoreAccessors);
+defineConfig(CORE_CONFIG, { accessors: CoreAccessors });

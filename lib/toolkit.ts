@@ -69,6 +69,6 @@ export {
   booleanProblem,
   unknownKeyProblem,
 } from './config';
-export type { ConfigEntry, ConfigTable } from './config';
+export type { ConfigEntry, ConfigTable, DefineConfigOptions } from './config';
 export { defineInstanceApi } from './instance-api';
 export type { InstanceApi } from './instance-api';

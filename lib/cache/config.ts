@@ -14,7 +14,7 @@ import { DEFAULT_FLEET, DEFAULT_NEAR_CACHE } from './fleet';
 import { storeAdapter } from './stores';
 
 /** The cache's keys, declared by the cache: an instance whose stack has no step named 'cache' shows none. */
-export const CACHE_CONFIG: ConfigTable<keyof CacheConfig> = {
+export const CACHE_CONFIG: ConfigTable<CacheConfig, SyncInstance> = {
   cacheClient: {
     default: () => null,
     check: (value) => {
@@ -219,7 +219,7 @@ class CacheAccessors {
   }
 }
 
-defineConfig(CACHE_CONFIG, CacheAccessors, 'cache');
+defineConfig(CACHE_CONFIG, { accessors: CacheAccessors, step: 'cache' });
 
 function fleetProblem(value: unknown): string | undefined {
   if (value === false) return undefined;

@@ -555,7 +555,7 @@ describe('13. abort', () => {
     const closed = hangingRoute('/hang-abort-sync');
     const order: string[] = [];
     const xhr = createSync()('read', plainModel(server.url('/hang-abort-sync')), {
-      error: (_xhr, textStatus) => order.push(`error ${textStatus}`),
+      error: (_xhr: unknown, textStatus: string) => order.push(`error ${textStatus}`),
       complete: () => order.push('complete'),
     });
     await untilRequestSeen('/hang-abort-sync');

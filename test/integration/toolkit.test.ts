@@ -6,10 +6,13 @@ import {
   copyError,
   copyResponse,
   credentialHash,
+  defineConfig,
+  defineInstanceApi,
   InFlight,
   requestKey,
   runShared,
   SyncError,
+  type ConfigTable,
 } from '../../middleware/index';
 import { sendJSON, TestServer } from '../helpers/test-server';
 import { until } from '../helpers/wait';
@@ -120,5 +123,62 @@ describe('a shared-request step built on the public toolkit only passes the exac
     expect(seen[0].success).toBeUndefined();
     expect(seen[0].xhr).not.toBe(first);
     expect(seen[0].deadline).toBe(Infinity);
+  });
+});
+
+describe('a module outside the package declares its own settings and instance API through the toolkit', () => {
+  // What a third-party "metrics" module would ship: a step, a config key of its own and `sync.metrics`.
+  interface MetricsConfig {
+    metricsLabel?: string;
+  }
+  const table: ConfigTable<MetricsConfig> = {
+    metricsLabel: {
+      default: () => 'app',
+      check: (value) => (typeof value === 'string' && value !== '' ? undefined : 'metricsLabel must be a name'),
+      normalize: (label) => label.toLowerCase(),
+      defaultText: "`'app'`",
+      doc: 'label of the counters',
+    },
+  };
+  const counts = new WeakMap<object, number>();
+  function metrics(): Middleware {
+    return async function metrics(ctx, next) {
+      counts.set(ctx.sync, (counts.get(ctx.sync) ?? 0) + 1);
+      await next();
+    };
+  }
+  beforeAll(() => {
+    defineConfig(table, { step: 'metrics' });
+    defineInstanceApi('metrics', {
+      step: 'metrics',
+      create: (sync) => ({
+        label: () => (sync as unknown as MetricsConfig).metricsLabel,
+        calls: () => counts.get(sync),
+      }),
+    });
+  });
+  type WithMetrics = ReturnType<typeof createSync> &
+    MetricsConfig & { metrics?: { label(): string; calls(): number | undefined } };
+
+  test('createSync, extend and assignment check its key; the API comes and goes with its step', async () => {
+    server.route('/metrics', (_req, res) => sendJSON(res, { ok: true }));
+    expect(() => createSync({ metricsLabel: '' } as object)).toThrow('metricsLabel must be a name');
+    const sync = createSync({ metricsLabel: 'Shop' } as object) as WithMetrics;
+    expect('metricsLabel' in sync).toBe(false);
+    expect(sync.metrics).toBeUndefined();
+
+    sync.use('metrics', metrics());
+    expect(sync.metricsLabel).toBe('shop');
+    await sync('read', { url: server.url('/metrics') });
+    expect(sync.metrics!.calls()).toBe(1);
+    expect(() => {
+      sync.metricsLabel = '';
+    }).toThrow('metricsLabel must be a name');
+
+    const child = sync.extend({ metricsLabel: 'Child' } as object) as WithMetrics;
+    expect(child.metrics!.label()).toBe('child');
+    sync.remove('metrics');
+    expect([sync.metrics, 'metricsLabel' in sync]).toEqual([undefined, false]);
+    expect(() => defineConfig(table)).toThrow('declared twice');
   });
 });
