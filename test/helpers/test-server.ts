@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** A request as the server saw it. */
 export interface SeenRequest {
@@ -15,17 +15,21 @@ export interface SeenRequest {
 }
 
 export type RouteHandler = (req: SeenRequest, res: ServerResponse) => void;
+/** Answers on the connection itself, bytes as they are: `head` is the request head as received (latin1). */
+export type RawHandler = (socket: Socket, head: string) => void;
 
 /**
- * A real `node:http` server on 127.0.0.1 that records every request. Routes are matched on
- * `METHOD /path` or `/path` (any method); unmatched requests get the default JSON echo.
+ * A real `node:http` server on 127.0.0.1 that records every request and tracks its sockets. Routes are matched on
+ * `METHOD /path` or `/path` (any method); unmatched requests get the default JSON echo. A raw route answers on
+ * the socket, for what `node:http` will not do: stall, cut a body short, lie in Content-Length, reset.
  */
 export class TestServer {
   readonly requests: SeenRequest[] = [];
   private readonly routes = new Map<string, RouteHandler>();
   private fallbackHandler: RouteHandler | undefined;
   private readonly waiters: Array<() => void> = [];
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
+  private readonly rawRoutes = new Map<string, RawHandler>();
   connections = 0;
 
   private constructor(private readonly server: http.Server) {}
@@ -54,6 +58,20 @@ export class TestServer {
   route(key: string, handler: RouteHandler): this {
     this.routes.set(key, handler);
     return this;
+  }
+
+  /**
+   * Answers requests to `path` on their socket (the handler writes the response bytes itself, or never
+   * does). Use `connection: close`, or end the socket: the server reads nothing more from it.
+   */
+  raw(path: string, handler: RawHandler): this {
+    this.rawRoutes.set(path, handler);
+    return this;
+  }
+
+  /** Connections open now (a client that dropped its socket, or a route that closed it, no longer counts). */
+  get openSockets(): number {
+    return this.sockets.size;
   }
 
   /** Answers `key` with a JSON body and status. */
@@ -112,6 +130,11 @@ export class TestServer {
         if (!res.writableFinished) seen.abandoned = true;
       });
       for (const wake of this.waiters.splice(0)) wake();
+      const raw = this.rawRoutes.get(seen.path);
+      if (raw) {
+        raw(req.socket, rawHead(req));
+        return;
+      }
       const handler =
         this.routes.get(`${seen.method} ${seen.path}`) ?? this.routes.get(seen.path) ?? this.fallbackHandler;
       if (handler) handler(seen, res);
@@ -141,4 +164,18 @@ function tryJSON(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** The request head as the client sent it: request line and headers, as a raw route's handler reads them. */
+function rawHead(req: IncomingMessage): string {
+  const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+  return lines.join('\r\n');
+}
+
+/** A raw HTTP/1.1 response head. */
+export function head(status: string, headers: Record<string, string | number>): string {
+  return `HTTP/1.1 ${status}\r\n${Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')}\r\n`;
 }

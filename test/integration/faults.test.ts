@@ -3,9 +3,8 @@ import { until } from '../helpers/wait';
 import net from 'node:net';
 import { createSync } from '../../lib/index';
 import type { SyncInstance } from '../../lib/index';
-import { FaultServer, head } from '../helpers/fault-server';
 import { activeResources, settle } from '../helpers/settlement';
-import { sendJSON, TestServer } from '../helpers/test-server';
+import { head, sendJSON, TestServer } from '../helpers/test-server';
 
 const DEADLINE = 400;
 // Settling may trail the deadline by scheduling on a busy machine, never by seconds.
@@ -15,12 +14,12 @@ const MARGIN = 1500;
 // below also proves the call raised neither (test/integration/unhandled-rejection.test.ts checks
 // the same in a plain Node process, where one would end the process).
 
-let faults: FaultServer;
+let faults: TestServer;
 let agent: http.Agent;
 let sync: SyncInstance;
 
 beforeAll(async () => {
-  faults = await FaultServer.start();
+  faults = await TestServer.start();
 });
 afterAll(async () => {
   await faults.close();
@@ -41,7 +40,7 @@ afterEach(async () => {
 
 describe('a misbehaving server: every call settles exactly once, in time, with the documented status', () => {
   test('accepts and never answers: timeout', async () => {
-    faults.route('/silent', () => {});
+    faults.raw('/silent', () => {});
     const result = await settle((options) => sync('read', { url: faults.url('/silent') }, options));
     expect(result).toMatchObject({
       success: 0,
@@ -57,7 +56,7 @@ describe('a misbehaving server: every call settles exactly once, in time, with t
   });
 
   test('headers, then a stalled body (slow loris): timeout', async () => {
-    faults.route('/loris', (socket) =>
+    faults.raw('/loris', (socket) =>
       socket.write(head('200 OK', { 'content-type': 'application/json', 'content-length': 100 }) + '{"a":'),
     );
     const result = await settle((options) => sync('read', { url: faults.url('/loris') }, options));
@@ -67,7 +66,7 @@ describe('a misbehaving server: every call settles exactly once, in time, with t
   });
 
   test('closes the socket mid-body: a network error, status 0', async () => {
-    faults.route('/cut', (socket) => {
+    faults.raw('/cut', (socket) => {
       socket.write(head('200 OK', { 'content-type': 'application/json', 'content-length': 100 }) + '{"partial":');
       setTimeout(() => socket.destroy(), 20);
     });
@@ -77,7 +76,7 @@ describe('a misbehaving server: every call settles exactly once, in time, with t
   });
 
   test('resets the connection: a network error with ECONNRESET, status 0', async () => {
-    faults.route('/reset', (socket) => socket.resetAndDestroy());
+    faults.raw('/reset', (socket) => socket.resetAndDestroy());
     const result = await settle((options) => sync('read', { url: faults.url('/reset') }, options));
     expect(result).toMatchObject({ success: 0, error: 1, complete: 1, textStatus: 'error', status: 0 });
     expect(result.error0?.message).toMatch(/ECONNRESET|socket hang up/);
@@ -85,7 +84,7 @@ describe('a misbehaving server: every call settles exactly once, in time, with t
 
   test('truncated JSON on a 200: parsererror', async () => {
     const body = '{"items":[1,2';
-    faults.route('/truncated', (socket) =>
+    faults.raw('/truncated', (socket) =>
       socket.end(
         head('200 OK', { 'content-type': 'application/json', 'content-length': body.length, connection: 'close' }) +
           body,
@@ -97,7 +96,7 @@ describe('a misbehaving server: every call settles exactly once, in time, with t
   });
 
   test('a Content-Length longer than the body, then close: a network error, not a hang', async () => {
-    faults.route('/short', (socket) =>
+    faults.raw('/short', (socket) =>
       socket.end(head('200 OK', { 'content-type': 'application/json', 'content-length': 500 }) + '{"a":1}'),
     );
     const result = await settle((options) => sync('read', { url: faults.url('/short') }, options));
@@ -106,7 +105,7 @@ describe('a misbehaving server: every call settles exactly once, in time, with t
   });
 
   test("a Content-Length shorter than the body: Node's parser refuses the extra bytes, a network error", async () => {
-    faults.route('/long', (socket) =>
+    faults.raw('/long', (socket) =>
       socket.end(head('200 OK', { 'content-type': 'application/json', 'content-length': 7 }) + '{"a":1}GARBAGE'),
     );
     const result = await settle((options) => sync('read', { url: faults.url('/long') }, options));
@@ -116,7 +115,7 @@ describe('a misbehaving server: every call settles exactly once, in time, with t
 
   test('a 100 MB body fails with a clear error at maxResponseBytes (10 MB by default) instead of buffering it', async () => {
     let written = 0;
-    faults.route('/huge', (socket) => {
+    faults.raw('/huge', (socket) => {
       socket.write(head('200 OK', { 'content-type': 'application/json', 'content-length': 100 * 1024 * 1024 }));
       const chunk = Buffer.alloc(1024 * 1024, 'x');
       const pump = () => {
@@ -138,7 +137,7 @@ describe('a misbehaving server: every call settles exactly once, in time, with t
 
   test('a redirect loop fails after maxRedirects with a clear error', async () => {
     let hops = 0;
-    faults.route('/loop', (socket) => {
+    faults.raw('/loop', (socket) => {
       hops++;
       socket.end(head('302 Found', { location: '/loop', 'content-length': 0, connection: 'close' }));
     });
@@ -154,7 +153,7 @@ describe('a misbehaving server: every call settles exactly once, in time, with t
     [503, '{"retry":true}', 'Service Unavailable'],
     [503, '', 'Service Unavailable'],
   ])('%i with body %p: an HTTP error with the status and the body', async (status, body, text) => {
-    faults.route(`/status-${status}`, (socket) =>
+    faults.raw(`/status-${status}`, (socket) =>
       socket.end(
         head(`${status} ${text}`, {
           'content-type': 'application/json',
@@ -170,7 +169,7 @@ describe('a misbehaving server: every call settles exactly once, in time, with t
 
   test('a text/html error page keeps its responseText', async () => {
     const page = '<html><body><h1>502 Bad Gateway</h1></body></html>';
-    faults.route('/html', (socket) =>
+    faults.raw('/html', (socket) =>
       socket.end(
         head('502 Bad Gateway', { 'content-type': 'text/html', 'content-length': page.length, connection: 'close' }) +
           page,

@@ -5,20 +5,19 @@ import util from 'node:util';
 import { createSync, SyncError } from '../../lib/index';
 import type { SyncInstance, SyncOptions } from '../../lib/index';
 import { auth, dedupe, logger } from '../../middleware/index';
-import { FaultServer, head } from '../helpers/fault-server';
 import { settle } from '../helpers/settlement';
-import { sendJSON, TestServer } from '../helpers/test-server';
+import { head, sendJSON, TestServer } from '../helpers/test-server';
 
 // Every case here failed on the code before the hardening change; each talks only to 127.0.0.1.
 
 let api: TestServer;
 let other: TestServer;
-let faults: FaultServer;
+let faults: TestServer;
 
 beforeAll(async () => {
   api = await TestServer.start();
   other = await TestServer.start();
-  faults = await FaultServer.start();
+  faults = await TestServer.start();
 });
 afterAll(async () => {
   await Promise.all([api.close(), other.close(), faults.close()]);
@@ -283,7 +282,7 @@ describe('callers of one failed request each get their own error', () => {
   });
 
   test('dedupe gives each caller of a failed network request its own SyncError', async () => {
-    faults.route('/reset', (socket) => setTimeout(() => socket.resetAndDestroy(), 30));
+    faults.raw('/reset', (socket) => setTimeout(() => socket.resetAndDestroy(), 30));
     const sync = createSync({ agent: false });
     sync.use(dedupe());
     const errors = await Promise.all(
@@ -296,16 +295,14 @@ describe('callers of one failed request each get their own error', () => {
 
 describe('odd answers end clearly', () => {
   test('a 3xx without Location fails with its real status and says why', async () => {
-    faults.route('/no-location', (socket) =>
-      socket.end(head('302 Found', { 'content-length': 0, connection: 'close' })),
-    );
+    faults.raw('/no-location', (socket) => socket.end(head('302 Found', { 'content-length': 0, connection: 'close' })));
     const error = (await createSync()('read', { url: faults.url('/no-location') }).catch((e) => e)) as SyncError;
     expect(error).toMatchObject({ code: 'ERR_HTTP', status: 302, statusText: 'Found' });
     expect(error.message).toMatch(/without a Location/);
   });
 
   test('a redirect to a refused protocol fails with its real status and says why', async () => {
-    faults.route('/to-ftp', (socket) =>
+    faults.raw('/to-ftp', (socket) =>
       socket.end(
         head('301 Moved Permanently', { location: 'ftp://127.0.0.1/x', 'content-length': 0, connection: 'close' }),
       ),
@@ -316,7 +313,7 @@ describe('odd answers end clearly', () => {
   });
 
   test('an unasked-for 101 fails at once as a network error, even with no deadline', async () => {
-    faults.route('/switch', (socket) =>
+    faults.raw('/switch', (socket) =>
       socket.write(head('101 Switching Protocols', { upgrade: 'websocket', connection: 'Upgrade' })),
     );
     const result = await settle((options) =>
@@ -327,7 +324,7 @@ describe('odd answers end clearly', () => {
   });
 
   test('a 100 Continue is skipped: the final answer is used', async () => {
-    faults.route('/continue', (socket) => {
+    faults.raw('/continue', (socket) => {
       socket.write(head('100 Continue', {}));
       setTimeout(
         () =>
@@ -342,7 +339,7 @@ describe('odd answers end clearly', () => {
   });
 
   test('a 100 Continue followed by silence still ends at the deadline', async () => {
-    faults.route('/continue-silence', (socket) => socket.write(head('100 Continue', {})));
+    faults.raw('/continue-silence', (socket) => socket.write(head('100 Continue', {})));
     const result = await settle((options) =>
       createSync({ timeout: 200 })('read', { url: faults.url('/continue-silence') }, options),
     );
