@@ -2,7 +2,7 @@ import { randomSecret, SyncError } from '../toolkit';
 import { LRUCache } from 'lru-cache';
 import type { CacheErrorInfo, SyncContext, SyncInstance } from '../types';
 import { CircuitBreaker } from './breaker';
-import { decodeEntry, ENTRY_VERSION, type CacheEntry } from './entry';
+import { decodeStored, ENTRY_VERSION, type CacheEntry } from './entry';
 import {
   BUMP_SCRIPT,
   generationKey,
@@ -87,7 +87,7 @@ export class StoreState {
   async read(ctx: SyncContext, key: string, base: string): Promise<CacheEntry | undefined> {
     const raw = await this.attempt(ctx.sync, ctx, 'get', key, () => this.adapter.get(key));
     if (raw === undefined || raw === null) return undefined;
-    const entry = decodeEntry(raw);
+    const entry = decodeStored(key, raw);
     if (!entry) {
       const error = cacheError(ctx, `corrupt cache entry under ${key}: not a version ${ENTRY_VERSION} entry`);
       this.report(ctx.sync, error, { operation: 'decode', key });
@@ -183,7 +183,7 @@ export class StoreState {
     const near = this.nearOf(ctx.sync);
     const known = near?.get(keys.entry);
     if (known) {
-      const entry = decodeEntry(known.raw);
+      const entry = decodeStored(keys.entry, known.raw);
       if (entry) return { entry, generation: known.generation };
     }
     const fleet = this.adapter.fleet!;
@@ -194,7 +194,7 @@ export class StoreState {
     const [raw, counted] = values;
     const generation = counted == null ? 0 : Number(counted);
     if (raw === undefined || raw === null) return { generation };
-    const entry = decodeEntry(raw);
+    const entry = decodeStored(keys.entry, raw);
     if (!entry) {
       const error = cacheError(ctx, `corrupt cache entry under ${keys.entry}: not a version ${ENTRY_VERSION} entry`);
       this.report(ctx.sync, error, { operation: 'decode', key: keys.entry });

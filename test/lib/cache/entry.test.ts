@@ -1,4 +1,4 @@
-import { decodeEntry, encodeEntry, fitsIn, type EntryMeta } from '../../../lib/cache/entry';
+import { decodeEntry, decodeStored, encodeEntry, fitsIn, type EntryMeta } from '../../../lib/cache/entry';
 import { policyObjectOf } from '../../../lib/cache/policy';
 import { makePolicy, policyRequest, storedHeaders } from '../../../lib/cache/policy';
 import type { SyncResponse } from '../../../lib/types';
@@ -115,5 +115,45 @@ describe('cache entries', () => {
     expect(fitsIn('a'.repeat(11), 10)).toBe(false);
     expect(fitsIn('é'.repeat(5), 10)).toBe(true);
     expect(fitsIn('é'.repeat(6), 10)).toBe(false);
+  });
+});
+
+describe('decodeStored: hits of a key reuse its decoded head', () => {
+  const headers = { 'content-type': 'application/json', etag: '"v1"' };
+  const rawOf = (text: string, storedAt = 1) =>
+    encodeEntry(response({ text, body: JSON.parse(text), headers }), headers, true, metaAt(storedAt));
+
+  test('every hit is the whole entry, with its own body and headers objects', () => {
+    const raw = rawOf('{"a":[1,2]}');
+    const first = decodeStored('k1', raw)!;
+    const second = decodeStored('k1', raw)!;
+    const third = decodeStored('k1', `${raw}`)!; // equal text, another string (as Redis gives)
+    for (const hit of [second, third]) {
+      expect(hit).toEqual(first);
+      expect(hit.body).not.toBe(first.body);
+      expect(hit.headers).not.toBe(first.headers);
+    }
+    // One caller editing its copy reaches no other.
+    (second.body as { a: number[] }).a.push(3);
+    second.headers.etag = 'mine';
+    expect(decodeStored('k1', raw)).toEqual(first);
+  });
+
+  test('a changed entry under the same key, or the same text under another key, is decoded for what it is', () => {
+    const one = rawOf('{"v":1}', 1);
+    const two = rawOf('{"v":2}', 2);
+    expect(decodeStored('k2', one)!.body).toEqual({ v: 1 });
+    expect(decodeStored('k2', two)).toMatchObject({ body: { v: 2 }, storedAt: 2 });
+    expect(decodeStored('k2', one)).toMatchObject({ body: { v: 1 }, storedAt: 1 });
+    expect(decodeStored('k2', 'not an entry')).toBeUndefined();
+    expect(decodeStored('k2', one)!.body).toEqual({ v: 1 });
+  });
+
+  test('more keys than it keeps: every answer is still right', () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1500; i++) {
+        expect(decodeStored(`many-${i}`, rawOf(`{"i":${i}}`))!.body).toEqual({ i });
+      }
+    }
   });
 });
