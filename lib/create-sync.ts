@@ -55,10 +55,22 @@ function makeInstance(config: SyncConfig, stack: MiddlewareStack, parent?: SyncI
   Object.setPrototypeOf(sync, instanceMethods);
   sync[STACK] = stack;
   sync[CONFIG_VALUES] = values;
-  Object.defineProperties(sync, CONFIG_PROPERTIES);
+  // Only the keys of steps the stack has: defined once, never deleted (a deleted property would turn the
+  // instance into a dictionary-mode object, slowing every config read of every call).
+  Object.defineProperties(sync, shownProperties(stack));
   if (parent) for (const api of INSTANCE_APIS.values()) api.inherit?.(parent, sync);
   showStepsOwn(sync);
   return sync;
+}
+
+function shownProperties(stack: MiddlewareStack): PropertyDescriptorMap {
+  let shown = CONFIG_PROPERTIES;
+  for (const [step, keys] of STEP_KEYS) {
+    if (stack.has(step)) continue;
+    if (shown === CONFIG_PROPERTIES) shown = { ...CONFIG_PROPERTIES };
+    for (const key of keys) delete shown[key];
+  }
+  return shown;
 }
 
 /**
