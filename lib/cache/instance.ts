@@ -19,8 +19,8 @@ export interface SharedResponse {
   entry: CacheEntry | undefined;
   /** How `entry` came: 'revalidated' or 'shared'. */
   entryOutcome: 'revalidated' | 'shared';
-  /** The entry text this answer was stored as, if it was. */
-  stored: string | undefined;
+  /** The entry this answer was stored as, if it was: decoded once, for every caller to record (snapshots). */
+  stored: CacheEntry | undefined;
 }
 
 interface InstanceCache {

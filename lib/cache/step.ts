@@ -198,8 +198,7 @@ async function fetchThroughCache(
   if (shared.entry) return answer(ctx, plan, shared.entry, shared.entryOutcome, true);
   ctx.response = ticket.leader ? leaderResponse(shared) : followerResponse(ctx, shared);
   ctx.state.cache = (ticket.leader ? 'miss' : 'shared') satisfies CacheOutcome;
-  const stored = shared.stored === undefined ? undefined : decodeEntry(shared.stored);
-  if (stored) recordRead(ctx, plan.key, stored, !plan.shared, plan.url);
+  if (shared.stored) recordRead(ctx, plan.key, shared.stored, !plan.shared, plan.url);
 }
 
 /**
@@ -313,7 +312,8 @@ async function fetchShared(
       response = await runShared(ctx, next, signal);
     }
     const shared = sharedOf(ctx, response);
-    shared.stored = storeAnswer(ctx, plan, response, shared.parsedAsJSON, generation, Date.now() - started);
+    const stored = storeAnswer(ctx, plan, response, shared.parsedAsJSON, generation, Date.now() - started);
+    shared.stored = stored === undefined ? undefined : decodeEntry(stored);
     return shared;
   } finally {
     if (lease instanceof Lease) lease.release();
