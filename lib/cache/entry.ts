@@ -162,11 +162,12 @@ export function decodeStored(key: string, raw: unknown): CacheEntry | undefined 
   const decoded = decodeAt(raw);
   if (decoded === undefined) return undefined;
   const { entry } = decoded;
-  if (decoded.raw.length > MEMO_MAX_CHARS / 64) return entry;
+  // The key's older text is of no use any more, whether or not the new one is kept.
   if (known !== undefined) {
     decodedByKey.delete(key);
     memoChars -= known.raw.length;
   }
+  if (decoded.raw.length > MEMO_MAX_CHARS / 64) return entry;
   if (decodedByKey.size >= MEMO_MAX_ENTRIES || memoChars + decoded.raw.length > MEMO_MAX_CHARS) {
     decodedByKey.clear();
     memoChars = 0;
